@@ -7,6 +7,7 @@ from . import array_reorder  # noqa: F401
 from . import array_shape  # noqa: F401
 from . import comparison  # noqa: F401
 from . import creation  # noqa: F401
+from . import fused_elementwise  # noqa: F401
 from . import gather  # noqa: F401
 from . import indexing  # noqa: F401
 from . import linalg  # noqa: F401

@@ -37,6 +37,7 @@ def _quiet(ufunc):
     def kernel(x, y):
         with np.errstate(all="ignore"):
             return ufunc(x, y)
+    kernel.ufunc = ufunc  # what graph fusion runs under one errstate
     return kernel
 
 

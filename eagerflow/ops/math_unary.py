@@ -36,6 +36,7 @@ def quiet(ufunc):
     def kernel(x):
         with np.errstate(all="ignore"):
             return ufunc(x)
+    kernel.ufunc = ufunc  # what graph fusion runs under one errstate
     return kernel
 
 

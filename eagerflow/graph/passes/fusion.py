@@ -6,7 +6,8 @@ from ...ops.nn_fused import FusedMatMul
 from .rewrite import rewrite
 
 
-def _consumers(program):
+def consumer_counts(program):
+    """{id(tensor): how many node inputs and program outputs read it}."""
     counts = {}
     for node in program.graph.nodes:
         for tensor in node.inputs:
@@ -23,7 +24,7 @@ def _single_use(tensor, counts):
 def _chains(program):
     """{id(last node of a chain): (matmul node, bias node, activation)} and the ids of
     the nodes the fused ops absorb."""
-    counts = _consumers(program)
+    counts = consumer_counts(program)
     consumer = {}
     for node in program.graph.nodes:
         for tensor in node.inputs:
@@ -50,7 +51,7 @@ def _chains(program):
 
 
 # What an absorbed node's outputs map to: nothing outside its chain reads them.
-_ABSORBED = object()
+ABSORBED = object()
 
 
 def fuse_patterns(program):
@@ -60,7 +61,7 @@ def fuse_patterns(program):
     def visit(node, inputs, graph):
         if id(node) in absorbed:
             recorded[id(node)] = inputs
-            return [_ABSORBED] * len(node.outputs)
+            return [ABSORBED] * len(node.outputs)
         if id(node) not in chains:
             return None
         matmul, bias, activation = chains[id(node)]

@@ -1,7 +1,7 @@
 """Memory planning for generated code.
 
 Every value is freed after its last use (codegen deletes it), and an elementwise
-op whose kernel is a NumPy ufunc writes its result into the buffer of an input
+op whose kernel is a NumPy ufunc (or a fused chain of them) writes its result into the buffer of an input
 that dies there — when that buffer belongs to the graph (made by another ufunc
 kernel, not a constant, a variable, a placeholder's array or a view), no other
 kind of op reads it (it might keep a view), and it has the output's shape and
@@ -39,7 +39,16 @@ def _bytes(tensor):
 
 
 def _writes_fresh(node):
-    return node.op is not None and isinstance(node.op.kernel, np.ufunc)
+    """Whether the node's kernel returns a new buffer, keeps no view of its inputs and
+    accepts out=."""
+    return node.op is not None and (isinstance(node.op.kernel, np.ufunc)
+                                    or node.type == "FusedElementwise")
+
+
+def _reusable_inputs(node):
+    if node.type == "FusedElementwise":
+        return node.attrs["program"].reusable_inputs()
+    return range(len(node.inputs))
 
 
 def plan(nodes, fetches):
@@ -57,7 +66,8 @@ def plan(nodes, fetches):
         if not _writes_fresh(node):
             continue
         out = node.outputs[0]
-        for index, tensor in enumerate(node.inputs):
+        for index in _reusable_inputs(node):
+            tensor = node.inputs[index]
             if (id(tensor) in owned and id(tensor) not in shared
                     and last_use.get(id(tensor)) == position
                     and id(tensor) not in kept and tensor._shape == out._shape

@@ -1,17 +1,19 @@
 """The optimization pipeline: the passes in order, each verified, with a report of what
 each changed. Passes can be turned off with TF's option names
-(tf.config.optimizer.set_experimental_options)."""
+(tf.config.optimizer.set_experimental_options), and elementwise fusion, which TF leaves
+to XLA, with 'elementwise_fusion'."""
 
 from collections import Counter
 
 from .common_subexpressions import eliminate_common_subexpressions
 from .constant_folding import fold_constants
 from .dead_code import eliminate_dead_nodes
+from .elementwise_fusion import fuse_elementwise
 from .fusion import fuse_patterns
 from .simplify import simplify_arithmetic
 from .verify import verify
 
-# (TF option name, pass name, pass)
+# (option name: TF's where one maps, pass name, pass)
 PASSES = (
     ("constant_folding", "constant folding", fold_constants),
     ("arithmetic_optimization", "arithmetic simplification", simplify_arithmetic),
@@ -19,6 +21,7 @@ PASSES = (
      eliminate_common_subexpressions),
     ("disable_model_pruning", "dead-node elimination", eliminate_dead_nodes),
     ("remapping", "fusion", fuse_patterns),
+    ("elementwise_fusion", "elementwise fusion", fuse_elementwise),
 )
 
 options = {}
