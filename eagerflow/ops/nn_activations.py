@@ -70,7 +70,9 @@ def _where_negative(values, x):
 ReluGrad = _fused_grad_op("ReluGrad", lambda g, x: np.where(x > 0, g, 0),
                           lambda g, x: g * np.heaviside(x, 0.0), _grad_op_samples)
 Relu = defop("Relu", lambda x: np.maximum(x, 0), rules.unary(),
-             grad=lambda ins, out, dy: (ReluGrad(dy, ins[0]),),
+             # From the output (> 0 exactly where the input is), so a fused
+             # MatMul/Conv2D → BiasAdd → Relu need not keep its pre-activation.
+             grad=lambda ins, out, dy: (ReluGrad(dy, out),),
              reference=lambda x: np.vectorize(lambda v: v if v > 0 else 0, otypes=[x.dtype])(x),
              samples=lambda: _unary_samples(int_dtype=np.int32), dtypes=dtypes.REAL)
 

@@ -148,3 +148,28 @@ def test_fusion_of_matmul_bias_and_relu():
     for build, after in ((forward, fused), (training_like, partly)):
         for expected, got in zip(run(program(build, [4, 3]), x), run(after, x)):
             np.testing.assert_array_equal(expected, got)
+
+
+def test_fusion_of_conv_bias_and_relu_in_a_training_graph():
+    from eagerflow.graph.passes.fusion import fuse_patterns
+    rng = np.random.default_rng(2)
+    kernel = tf.Variable(rng.standard_normal((3, 3, 1, 2)).astype(np.float32))
+    bias = tf.Variable(np.array([0.1, -0.2], np.float32))
+
+    def step(x):
+        with tf.GradientTape() as tape:
+            h = tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(x, kernel, 1, "VALID"), bias))
+            loss = tf.reduce_sum(h * h)
+        return [loss] + tape.gradient(loss, [kernel, bias])
+
+    before = program(step, [2, 5, 5, 1])
+    after = fuse_patterns(before)
+    verify(after)
+    types = [n.type for n in after.graph.nodes]
+    assert types.count("FusedConv2D") == 1 and "Conv2D" not in types
+    assert "BiasAdd" not in types and "Relu" not in types
+    assert next(n for n in after.graph.nodes if n.type == "FusedConv2D"
+                ).attrs["activation"] == "relu"
+    x = rng.standard_normal((2, 5, 5, 1)).astype(np.float32)
+    for expected, got in zip(run(before, x), run(after, x)):
+        np.testing.assert_allclose(got, expected, rtol=1e-5)

@@ -1,8 +1,8 @@
-"""Fusion (TF's remapper): MatMul → BiasAdd (→ Relu) becomes one FusedMatMul when the
-intermediate results feed nothing else (in a training graph the backward pass reads the
-pre-activation, so only MatMul + BiasAdd fuse there)."""
+"""Fusion (TF's remapper): MatMul → BiasAdd (→ Relu) becomes one FusedMatMul, and
+Conv2D → BiasAdd (→ Relu) one FusedConv2D, when the intermediate results feed nothing
+else. Relu's gradient reads its output, so training graphs fuse the whole chain too."""
 
-from ...ops.nn_fused import FusedMatMul
+from ...ops.nn_fused import FusedConv2D, FusedMatMul
 from .rewrite import rewrite
 
 
@@ -17,12 +17,16 @@ def consumer_counts(program):
     return counts
 
 
-def _single_use(tensor, counts):
-    return counts.get(id(tensor), 0) == 1
+def _fusable_head(node):
+    """Whether `node` can start a chain: a 2-D MatMul, or an NHWC Conv2D."""
+    if node.type == "MatMul":
+        return node.attrs.get("output_type") is None and all(
+            len(t._shape or ()) == 2 for t in node.inputs)
+    return node.type == "Conv2D" and node.attrs["data_format"] == "NHWC"
 
 
 def _chains(program):
-    """{id(last node of a chain): (matmul node, bias node, activation)} and the ids of
+    """{id(last node of a chain): (head node, bias node, activation)} and the ids of
     the nodes the fused ops absorb."""
     counts = consumer_counts(program)
     consumer = {}
@@ -31,18 +35,17 @@ def _chains(program):
             consumer[id(tensor)] = node
     chains, absorbed = {}, set()
     for node in program.graph.nodes:
-        if node.type != "MatMul" or node.attrs.get("output_type") is not None or \
-                len(node.inputs[0]._shape or ()) != 2 or len(node.inputs[1]._shape or ()) != 2:
+        if not _fusable_head(node):
             continue
         product = node.outputs[0]
         bias = consumer.get(id(product))
-        if bias is None or bias.type != "BiasAdd" or not _single_use(product, counts) or \
+        if bias is None or bias.type != "BiasAdd" or counts.get(id(product)) != 1 or \
                 bias.inputs[0] is not product or bias.attrs.get("data_format") != "NHWC":
             continue
         last, activation = bias, None
         following = consumer.get(id(bias.outputs[0]))
         if following is not None and following.type == "Relu" and \
-                _single_use(bias.outputs[0], counts):
+                counts.get(id(bias.outputs[0])) == 1:
             last, activation = following, "relu"
             absorbed.add(id(bias))
         absorbed.add(id(node))
@@ -64,12 +67,12 @@ def fuse_patterns(program):
             return [ABSORBED] * len(node.outputs)
         if id(node) not in chains:
             return None
-        matmul, bias, activation = chains[id(node)]
-        a, b = recorded[id(matmul)]
+        head, bias, activation = chains[id(node)]
+        a, b = recorded[id(head)]
         bias_vector = (inputs if node is bias else recorded[id(bias)])[1]
+        fused_op = FusedMatMul if head.type == "MatMul" else FusedConv2D
+        attrs = {k: v for k, v in head.attrs.items() if k != "output_type"}
         with graph.as_default():
-            return [FusedMatMul(a, b, bias_vector, activation=activation,
-                                adjoint_a=matmul.attrs.get("adjoint_a", False),
-                                adjoint_b=matmul.attrs.get("adjoint_b", False))]
+            return [fused_op(a, b, bias_vector, activation=activation, **attrs)]
 
     return rewrite(program, visit)
