@@ -173,3 +173,17 @@ def test_fusion_of_conv_bias_and_relu_in_a_training_graph():
     x = rng.standard_normal((2, 5, 5, 1)).astype(np.float32)
     for expected, got in zip(run(before, x), run(after, x)):
         np.testing.assert_allclose(got, expected, rtol=1e-5)
+
+
+def test_fusion_takes_an_added_vector_as_the_bias():
+    from eagerflow.graph.passes.fusion import fuse_patterns
+    w = tf.constant(np.arange(6, dtype=np.float32).reshape(3, 2) - 2.0)
+    b = tf.constant([0.5, -1.0])
+    row = tf.constant([[1.0, 2.0]])
+    vector_first = program(lambda x: tf.nn.relu(b + x @ w), [4, 3])
+    assert [n.type for n in fuse_patterns(vector_first).graph.nodes][-1] == "FusedMatMul"
+    matrix = program(lambda x: x @ w + row, [4, 3])   # not a vector: stays an Add
+    assert "FusedMatMul" not in [n.type for n in fuse_patterns(matrix).graph.nodes]
+    x = np.random.default_rng(3).standard_normal((4, 3)).astype(np.float32)
+    np.testing.assert_array_equal(run(fuse_patterns(vector_first), x)[0],
+                                  run(vector_first, x)[0])

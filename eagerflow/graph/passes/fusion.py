@@ -1,6 +1,6 @@
 """Fusion (TF's remapper): MatMul → BiasAdd (→ Relu) becomes one FusedMatMul, and
 Conv2D → BiasAdd (→ Relu) one FusedConv2D, when the intermediate results feed nothing
-else. Relu's gradient reads its output, so training graphs fuse the whole chain too."""
+else; `x @ w + b` with a vector b counts as a BiasAdd. Relu's gradient reads its output, so training graphs fuse the whole chain too."""
 
 from ...ops.nn_fused import FusedConv2D, FusedMatMul
 from .rewrite import rewrite
@@ -25,6 +25,21 @@ def _fusable_head(node):
     return node.type == "Conv2D" and node.attrs["data_format"] == "NHWC"
 
 
+def _bias_of(node, product):
+    """The bias vector `node` adds to `product` (a BiasAdd, or an Add of a vector along the
+    last axis), or None."""
+    if node.type == "BiasAdd":
+        if node.inputs[0] is product and node.attrs["data_format"] == "NHWC":
+            return node.inputs[1]
+        return None
+    if node.type != "Add" or node.outputs[0]._shape != product._shape or not product._shape:
+        return None
+    other = node.inputs[1] if node.inputs[0] is product else node.inputs[0]
+    if other is product or other._shape != product._shape[-1:] or None in other._shape:
+        return None
+    return other
+
+
 def _chains(program):
     """{id(last node of a chain): (head node, bias node, activation)} and the ids of
     the nodes the fused ops absorb."""
@@ -39,8 +54,7 @@ def _chains(program):
             continue
         product = node.outputs[0]
         bias = consumer.get(id(product))
-        if bias is None or bias.type != "BiasAdd" or counts.get(id(product)) != 1 or \
-                bias.inputs[0] is not product or bias.attrs.get("data_format") != "NHWC":
+        if bias is None or counts.get(id(product)) != 1 or _bias_of(bias, product) is None:
             continue
         last, activation = bias, None
         following = consumer.get(id(bias.outputs[0]))
@@ -69,7 +83,8 @@ def fuse_patterns(program):
             return None
         head, bias, activation = chains[id(node)]
         a, b = recorded[id(head)]
-        bias_vector = (inputs if node is bias else recorded[id(bias)])[1]
+        bias_inputs = inputs if node is bias else recorded[id(bias)]
+        bias_vector = bias_inputs[1 if bias.inputs[0] is head.outputs[0] else 0]
         fused_op = FusedMatMul if head.type == "MatMul" else FusedConv2D
         attrs = {k: v for k, v in head.attrs.items() if k != "output_type"}
         with graph.as_default():
