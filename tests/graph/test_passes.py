@@ -187,3 +187,15 @@ def test_fusion_takes_an_added_vector_as_the_bias():
     x = np.random.default_rng(3).standard_normal((4, 3)).astype(np.float32)
     np.testing.assert_array_equal(run(fuse_patterns(vector_first), x)[0],
                                   run(vector_first, x)[0])
+
+
+def test_log_of_a_softmax_becomes_a_stable_log_softmax():
+    prog = program(lambda x: tf.math.log(tf.nn.softmax(x)), [2, 3])
+    after = eliminate_dead_nodes(simplify_arithmetic(prog))
+    assert [n.type for n in after.graph.nodes] == ["Placeholder", "LogSoftmax"]
+    x = np.array([[1.0, 2.0, 3.0], [200.0, 0.0, -200.0]], np.float32)
+    assert np.isneginf(run(prog, x)[0]).any()          # softmax underflows to 0, log to -inf
+    np.testing.assert_allclose(run(after, x)[0], tf.nn.log_softmax(x).numpy())
+    shared = program(lambda x: [tf.math.log(tf.nn.softmax(x)), tf.nn.softmax(x) * 2.0], [3])
+    kept = eliminate_common_subexpressions(shared)
+    assert "LogSoftmax" not in [n.type for n in simplify_arithmetic(kept).graph.nodes]

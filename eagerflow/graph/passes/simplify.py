@@ -1,9 +1,11 @@
 """Arithmetic simplification: x*1, 1*x, x+0, 0+x, x-0, double negation, a transpose undone
-by a transpose, reshape of a reshape, a cast to the dtype the value already has."""
+by a transpose, reshape of a reshape, a cast to the dtype the value already has, and the
+log of a softmax read by nothing else as one (numerically stable) log-softmax."""
 
 import numpy as np
 
-from ...ops import array_ops
+from ...ops import array_ops, nn_activations
+from .fusion import consumer_counts
 from .rewrite import rewrite
 
 
@@ -41,6 +43,8 @@ def _identity_operand(node, inputs):
 
 
 def simplify_arithmetic(program):
+    counts = consumer_counts(program)
+
     def visit(node, inputs, graph):
         if node.op is None:
             return None
@@ -50,6 +54,11 @@ def simplify_arithmetic(program):
         if node.type == "Reshape" and inputs[0].node.type == "Reshape":
             with graph.as_default():
                 return [array_ops.reshape(inputs[0].node.inputs[0], node.attrs["shape"])]
+        if node.type == "Log" and inputs[0].node.type == "Softmax" and \
+                counts.get(id(node.inputs[0])) == 1:
+            softmax = inputs[0].node
+            with graph.as_default():
+                return [nn_activations.LogSoftmax(softmax.inputs[0], **softmax.attrs)]
         return None
 
     return rewrite(program, visit)
