@@ -65,6 +65,15 @@ def _escapes(statements):
     return False
 
 
+def _located(statements, original):
+    """The statements a rewrite made, placed at `original` (the statement's condition or
+    iterable), so tracebacks through converted code show the user's line."""
+    for statement in statements:
+        if not hasattr(statement, "lineno"):
+            ast.copy_location(statement, original)
+    return statements
+
+
 class _Converter(ast.NodeTransformer):
     def __init__(self):
         self.count = 0
@@ -102,11 +111,12 @@ class _Converter(ast.NodeTransformer):
         names = _assigned_names(node.body + node.orelse)
         true_name, false_name = self._name("if_true"), self._name("if_false")
         strings = ast.Tuple([ast.Constant(n) for n in names], ast.Load())
-        return [self._function(true_name, names, node.body, names),
-                self._function(false_name, names, node.orelse or [ast.Pass()], names),
-                ast.Assign([self._tuple(names, ast.Store)], self._call("if_stmt", [
-                    node.test, ast.Name(true_name, ast.Load()),
-                    ast.Name(false_name, ast.Load()), self._state(names), strings]))]
+        return _located([
+            self._function(true_name, names, node.body, names),
+            self._function(false_name, names, node.orelse or [ast.Pass()], names),
+            ast.Assign([self._tuple(names, ast.Store)], self._call("if_stmt", [
+                node.test, ast.Name(true_name, ast.Load()),
+                ast.Name(false_name, ast.Load()), self._state(names), strings]))], node.test)
 
     def _lower_jumps(self, node):
         """(statements before the loop, the loop) with break/continue turned into flags."""
@@ -132,10 +142,11 @@ class _Converter(ast.NodeTransformer):
             kw_defaults=[], kwarg=None, defaults=[]), [ast.Return(node.test)], [], None, None,
             type_params=[])
         strings = ast.Tuple([ast.Constant(n) for n in names], ast.Load())
-        return prelude + [test, self._function(body_name, names, node.body, names),
-                ast.Assign([self._tuple(names, ast.Store)], self._call("while_stmt", [
-                    ast.Name(test_name, ast.Load()), ast.Name(body_name, ast.Load()),
-                    self._state(names), strings]))]
+        return _located(prelude + [
+            test, self._function(body_name, names, node.body, names),
+            ast.Assign([self._tuple(names, ast.Store)], self._call("while_stmt", [
+                ast.Name(test_name, ast.Load()), ast.Name(body_name, ast.Load()),
+                self._state(names), strings]))], node.test)
 
     def visit_For(self, node):
         if node.orelse or not isinstance(node.target, ast.Name):
@@ -149,9 +160,9 @@ class _Converter(ast.NodeTransformer):
         body_name = self._name("for_body")
         strings = ast.Tuple([ast.Constant(n) for n in names], ast.Load())
         body = self._function(body_name, [node.target.id] + names, node.body, names)
-        return prelude + [body, ast.Assign([self._tuple(names, ast.Store)], self._call(
+        return _located(prelude + [body, ast.Assign([self._tuple(names, ast.Store)], self._call(
             "for_stmt", [node.iter, ast.Name(body_name, ast.Load()), self._state(names),
-                         strings, ast.Constant(brk)]))]
+                         strings, ast.Constant(brk)]))], node.iter)
 
 
 def _source_tree(fn):

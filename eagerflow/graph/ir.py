@@ -355,10 +355,15 @@ def _snake(name):
     return "".join(out)
 
 
+def is_user_file(filename):
+    """Whether code in `filename` is the user's (not eagerflow's own)."""
+    return not filename.startswith(_PACKAGE_DIR)
+
+
 def _user_source():
     """file:line of the innermost frame outside eagerflow (the user's line)."""
     frame = sys._getframe(2)
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+    while frame is not None and not is_user_file(frame.f_code.co_filename):
         frame = frame.f_back
     if frame is None:
         return "<unknown>"

@@ -8,6 +8,7 @@ says which argument changed, from what to what, and where the call came from.
 """
 
 import inspect
+import linecache
 import logging
 import sys
 
@@ -22,7 +23,7 @@ from ..framework.tensor_spec import TensorSpec
 from ..util import nest
 from . import interpreter
 from .codegen import CompiledGraph
-from .ir import Graph, SymbolicTensor
+from .ir import Graph, SymbolicTensor, is_user_file
 from .passes.pipeline import optimize
 from .passes.rewrite import Program
 
@@ -249,10 +250,33 @@ class Function:
         try:
             with graph.as_default():
                 outputs = self._traced_function()(*symbolic_args[0], **symbolic_args[1])
+        except Exception as error:
+            _note_user_code(error, self.name)
+            raise
         finally:
             if self._refuse_new_variable in variables.creation_hooks:
                 variables.creation_hooks.remove(self._refuse_new_variable)
         return ConcreteFunction(graph, placeholders, outputs, key, self.name)
+
+
+def _note_user_code(error, name):
+    """Adds TF's "in user code" note to an error raised while tracing: the user's frames
+    it passed through, innermost last (once, however deeply functions nest)."""
+    if getattr(error, "_notes_user_code", False) or not hasattr(error, "add_note"):
+        return
+    lines = [f"in user code (while tracing {name}):"]
+    traceback = error.__traceback__
+    while traceback is not None:
+        code = traceback.tb_frame.f_code
+        if is_user_file(code.co_filename):
+            lines.append(f'    File "{code.co_filename}", line {traceback.tb_lineno}, '
+                         f'in {code.co_name}')
+            text = linecache.getline(code.co_filename, traceback.tb_lineno).strip()
+            if text:
+                lines.append(f"        {text}")
+        traceback = traceback.tb_next
+    error.add_note("\n".join(lines))
+    error._notes_user_code = True
 
 
 class _BoundFunction:

@@ -192,3 +192,24 @@ def test_to_code_shows_the_conversion():
 
     code = tf.autograph.to_code(f)
     assert "ag__.if_stmt(x > 0" in code and "def ag__if_true_1(x):" in code
+
+
+def test_errors_in_converted_code_point_at_the_users_lines():
+    @tf.function
+    def f(x):
+        if tf.reduce_sum(x) > 0:
+            y = tf.reshape(x, [7])
+        else:
+            y = x
+        return y
+
+    with pytest.raises(tf.errors.InvalidArgumentError) as caught:
+        f(tf.ones([2, 3]))
+    first = f.python_function.__code__.co_firstlineno
+    note = "\n".join(caught.value.__notes__)
+    assert note.startswith("in user code (while tracing f):")
+    assert f'"{__file__}", line {first + 2}, in f\n        if tf.reduce_sum(x) > 0:' in note
+    assert f"line {first + 3}" in note and "y = tf.reshape(x, [7])" in note
+    frames = [(frame.filename, frame.lineno) for frame in
+              __import__("traceback").extract_tb(caught.value.__traceback__)]
+    assert (__file__, first + 2) in frames and (__file__, first + 3) in frames
