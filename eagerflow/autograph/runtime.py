@@ -100,3 +100,33 @@ def and_not(flag, test):
     if not _symbolic(flag):
         return False if flag else test()
     return comparison.logical_and(comparison.logical_not(flag), test())
+
+
+def and_(value, *rest):
+    """`value and rest[0]() and …`: Python's `and` on Python values; on a tensor, a tf.cond
+    so later operands run only when needed (as in Python)."""
+    for operand in rest:
+        if not _symbolic(value):
+            if not value:
+                return value
+            value = operand()
+        else:
+            value = control_flow.cond(value, operand, lambda previous=value: previous)
+    return value
+
+
+def or_(value, *rest):
+    """`value or rest[0]() or …`, like and_."""
+    for operand in rest:
+        if not _symbolic(value):
+            if value:
+                return value
+            value = operand()
+        else:
+            value = control_flow.cond(value, lambda previous=value: previous, operand)
+    return value
+
+
+def not_(value):
+    """`not value`; tf.logical_not on a tensor."""
+    return comparison.logical_not(value) if _symbolic(value) else not value

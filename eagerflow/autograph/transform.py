@@ -11,11 +11,12 @@ tf.cond / tf.while_loop when it is a tensor (TF's rule).
                                     (y,) = ag__.if_stmt(x > 0, if_true, if_false,
                                                         (ag__.ld('y', locals()),), ('y',))
 
-Variables a statement assigns are passed in and returned, so branches and loop
-bodies never read a name Python would consider unbound. Statements containing
-`break` and `continue` are first lowered to flags (jumps.py) and early returns
-in `if`s to one final return (returns.py); statements that still contain return
-or yield are left as Python.
+`and`, `or` and `not` become calls too (on tensors: tf.cond, so later operands run only
+when needed, and tf.logical_not). Variables a statement assigns are passed in and
+returned, so branches and loop bodies never read a name Python would consider unbound.
+Statements containing `break` and `continue` are first lowered to flags (jumps.py) and
+early returns in `if`s to one final return (returns.py); statements that still contain
+return or yield are left as Python.
 """
 
 import ast
@@ -65,6 +66,11 @@ def _escapes(statements):
     return False
 
 
+def _no_arguments():
+    return ast.arguments(posonlyargs=[], args=[], vararg=None, kwonlyargs=[], kw_defaults=[],
+                         kwarg=None, defaults=[])
+
+
 def _located(statements, original):
     """The statements a rewrite made, placed at `original` (the statement's condition or
     iterable), so tracebacks through converted code show the user's line."""
@@ -103,6 +109,18 @@ class _Converter(ast.NodeTransformer):
     def _call(self, function, args):
         return ast.Call(ast.Attribute(ast.Name("ag__", ast.Load()), function, ast.Load()),
                         args, [])
+
+    def visit_BoolOp(self, node):
+        self.generic_visit(node)
+        function = "and_" if isinstance(node.op, ast.And) else "or_"
+        later = [ast.Lambda(_no_arguments(), value) for value in node.values[1:]]
+        return ast.copy_location(self._call(function, [node.values[0]] + later), node)
+
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        if not isinstance(node.op, ast.Not):
+            return node
+        return ast.copy_location(self._call("not_", [node.operand]), node)
 
     def visit_If(self, node):
         self.generic_visit(node)

@@ -213,3 +213,40 @@ def test_errors_in_converted_code_point_at_the_users_lines():
     frames = [(frame.filename, frame.lineno) for frame in
               __import__("traceback").extract_tb(caught.value.__traceback__)]
     assert (__file__, first + 2) in frames and (__file__, first + 3) in frames
+
+
+def test_and_or_not_on_tensors_become_graph_logic():
+    @tf.function
+    def classify(x, y):
+        if x > 0 and y > 0:
+            return 1
+        elif not x > 0 or y < -5:
+            return 2
+        return 3
+
+    cases = [((1.0, 2.0), 1), ((-1.0, 2.0), 2), ((1.0, -9.0), 2), ((1.0, -2.0), 3)]
+    for (x, y), expected in cases:
+        assert int(classify(tf.constant(x), tf.constant(y))) == expected
+    assert classify.experimental_get_tracing_count() == 1
+
+
+def test_and_on_a_tensor_evaluates_its_right_side_only_when_needed():
+    @tf.function
+    def safe_lookup(values, i):
+        return i < tf.size(values) and tf.gather(values, i) > 0
+
+    values = tf.constant([1.0, -1.0])
+    assert bool(safe_lookup(values, tf.constant(0)))
+    assert not bool(safe_lookup(values, tf.constant(1)))
+    assert not bool(safe_lookup(values, tf.constant(5)))   # the gather would fail
+
+
+def test_and_or_on_python_values_keep_python_semantics():
+    @tf.function
+    def pick(x, flag):
+        label = flag and "on" or "off"
+        return x + (1.0 if not flag else 2.0), label
+
+    assert pick(tf.constant(1.0), True)[1] == "on"
+    assert pick(tf.constant(1.0), 0)[1] == "off"
+    assert float(pick(tf.constant(1.0), 0)[0]) == 2.0
