@@ -25,6 +25,7 @@ from .graph.control_flow import cond, while_loop  # noqa: F401
 from .graph.functional_ops import case, foldl, map_fn, scan, switch_case  # noqa: F401
 from .graph.ir import Graph  # noqa: F401
 from .graph.printing import print_ as print  # noqa: F401,A001  (TF's tf.print)
+from .graph.tensor_array import TensorArray  # noqa: F401
 from .graph.tracing import function  # noqa: F401
 from .linalg import einsum, matmul, norm, tensordot  # noqa: F401
 from .math import (  # noqa: F401

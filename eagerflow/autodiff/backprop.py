@@ -6,24 +6,34 @@ is the one place that sums them back down to a broadcast input's shape.
 
 import numpy as np
 
-from ..errors import UnimplementedError
 from ..framework.convert import convert_to_tensor
-from ..framework.tensor import wrap
+from ..framework.tensor import Tensor, wrap
 from ..ops.array_ops import reshape, stack
 from ..ops.creation import ones_like, zeros_like
+from ..ops.dynamic_shape import broadcast_axes, fully_known, static_shape, sum_to_shape_of
 from ..ops.math_binary import add
 from ..ops.reductions import reduce_sum
 
 
-def unbroadcast(grad, shape):
-    """Sums `grad` over the axes along which an input of `shape` was broadcast."""
-    grad_shape = grad._value.shape
-    lead = len(grad_shape) - len(shape)
-    axes = list(range(lead))
-    axes += [lead + i for i, d in enumerate(shape) if d == 1 and grad_shape[lead + i] != 1]
+def unbroadcast(grad, x):
+    """Sums `grad` over the axes along which input `x` was broadcast (at run time, when a
+    graph does not know x's shape)."""
+    shape, grad_shape = static_shape(x), static_shape(grad)
+    if not fully_known(shape) or grad_shape is None:
+        return sum_to_shape_of(grad, x)
+    axes = broadcast_axes(grad_shape, shape)
     if axes:
         grad = reduce_sum(grad, axis=axes)
     return reshape(grad, shape)
+
+
+def _fit(op, g, x):
+    """A symbolic gradient `g` of input `x`, summed to x's shape when the op broadcasts and
+    the graph cannot tell that the shapes agree."""
+    shape = static_shape(x)
+    if not getattr(op, "broadcasts", False):  # also control flow and custom gradients
+        return g
+    return g if fully_known(shape) and static_shape(g) == shape else unbroadcast(g, x)
 
 
 def backward(tape, targets, sources, output_gradients, unconnected):
@@ -42,11 +52,13 @@ def backward(tape, targets, sources, output_gradients, unconnected):
         dy = _output_grads(grads, outputs)
         if dy is None or op.grad is None:
             continue
-        for x, g in zip(inputs, _input_grads(op, inputs, outputs, dy, attrs)):
+        for x, g in zip(inputs, op.grad(inputs, outputs, dy, **attrs)):
             if g is None or id(x) not in tracked:
                 continue
-            if g._value.shape != x._value.shape:
-                g = unbroadcast(g, x._value.shape)
+            if x.__class__ is not Tensor or g.__class__ is not Tensor:
+                g = _fit(op, g, x)
+            elif g._value.shape != x._value.shape:
+                g = unbroadcast(g, x)
             _accumulate(grads, x, g)
     variable_grads = {}
     for variable, read in tape._variable_reads:
@@ -62,24 +74,6 @@ def backward(tape, targets, sources, output_gradients, unconnected):
             g = zeros_like(source)
         results.append(g)
     return results
-
-
-def _input_grads(op, inputs, outputs, dy, attrs):
-    try:
-        return op.grad(inputs, outputs, dy, **attrs)
-    except (TypeError, ValueError) as error:
-        shapes = [tuple(x.shape) for x in inputs if _has_unknown_dims(x)]
-        if not shapes:
-            raise
-        raise UnimplementedError(
-            f"The gradient of {op.name} needs its inputs' full shapes, but the graph only "
-            f"knows {shapes} (None = unknown until run time). Give the placeholders or the "
-            f"input_signature complete shapes.") from error
-
-
-def _has_unknown_dims(tensor):
-    shape = getattr(tensor, "_shape", ())
-    return shape is None or None in shape
 
 
 def _output_grads(grads, outputs):

@@ -67,7 +67,8 @@ class GradientTape:
             return
         self._records.append((op, inputs, attrs, outputs))
         for out in (outputs if type(outputs) is tuple else (outputs,)):
-            if out._value.dtype.kind in "fc":
+            dtype = out._value.dtype if out.__class__ is Tensor else out.dtype._np  # any rank
+            if dtype.kind in "fc":
                 tracked[id(out)] = out
 
     def _read_variable(self, variable, tensor):

@@ -6,6 +6,10 @@ carry sub-graphs: each branch (the loop's condition and body) is traced into a
 graph of its own, whose placeholders receive the loop variables and the outer
 tensors the functions use (captures); at run time the node runs the chosen
 sub-graph as generated code.
+
+Loop variables and branch outputs may hold composites (a TensorArray): they are
+flattened into their tensors (`nest.flatten(..., expand_composites=True)`) and
+rebuilt around the node's outputs.
 """
 
 import numpy as np
@@ -32,7 +36,8 @@ class _SubGraph:
         with self.graph.as_default():
             result = fn(*self.inputs)
         self.structure = result
-        self.outputs = [self.graph.capture(x) for x in nest.flatten(result)]
+        self.outputs = [self.graph.capture(x)
+                        for x in nest.flatten(result, expand_composites=True)]
         self._compiled = None
 
     @property
@@ -65,6 +70,10 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
     graph = context.current_graph() or pred.graph
     pred = graph.capture(pred)
     branches = [_SubGraph(fn, [], graph) for fn in (true_fn, false_fn)]
+    if len(branches[0].outputs) != len(branches[1].outputs):
+        true_fn, false_fn = (_shaped_like(true_fn, branches[1].structure),
+                             _shaped_like(false_fn, branches[0].structure))
+        branches = [_SubGraph(fn, [], graph) for fn in (true_fn, false_fn)]
     _check_same_structure(branches[0], branches[1], "the true and the false branch")
     captured = _union(branches[0].captured + branches[1].captured)
     specs = [_merged(a, b) for a, b in zip(branches[0].outputs, branches[1].outputs)]
@@ -82,7 +91,18 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
     for tape in context.recording_tapes:
         tape._record(record, [pred] + captured, {},
                      tuple(node.outputs) if multi else node.outputs[0])
-    return nest.pack_sequence_as(branches[0].structure, node.outputs)
+    return nest.pack_sequence_as(branches[0].structure, node.outputs, expand_composites=True)
+
+
+def _shaped_like(fn, other):
+    """fn, its results that await writes (a TensorArray written only in the other branch)
+    given buffers shaped like the other branch's."""
+    def shaped():
+        result = fn()
+        leaves = [v._shaped_by(o) if getattr(v, "_awaits_writes", False) else v
+                  for v, o in zip(nest.flatten(result), nest.flatten(other))]
+        return nest.pack_sequence_as(result, leaves)
+    return shaped
 
 
 class _CondGradient:
@@ -107,7 +127,7 @@ class _CondGradient:
                 inner = [graph.capture(c) for c in wanted]
                 with GradientTape() as tape:
                     tape.watch(inner)
-                    outputs = nest.flatten(fn())
+                    outputs = nest.flatten(fn(), expand_composites=True)
                 return tape.gradient(outputs, inner, unconnected_gradients="zero",
                                      output_gradients=[graph.capture(d) for d in dys])
             return branch
@@ -120,15 +140,15 @@ class _CondGradient:
 def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10,
                back_prop=True, swap_memory=False, maximum_iterations=None, name=None):
     """Runs body on loop_vars while cond(loop_vars) holds; a While node in a graph."""
-    flat = [convert_to_tensor(v) if not context.is_symbolic(v) else v
-            for v in nest.flatten(loop_vars)]
     graph = context.current_graph() or next(
-        (v.graph for v in flat if context.is_symbolic(v)), None)
+        (v.graph for v in nest.flatten(loop_vars, expand_composites=True)
+         if context.is_symbolic(v)), None)
     if graph is None:
-        return _eager_loop(cond, body, loop_vars, flat, maximum_iterations)
-    flat = [graph.capture(v) for v in flat]
-    specs = _loop_specs(flat, shape_invariants)
-    repack = lambda values: nest.pack_sequence_as(loop_vars, list(values))  # noqa: E731
+        return _eager_loop(cond, body, loop_vars, maximum_iterations)
+    loop_vars = _shaped_by_body(body, _captured(loop_vars, graph), shape_invariants, graph)
+    flat = nest.flatten(loop_vars, expand_composites=True)
+    specs = _loop_specs(loop_vars, shape_invariants)
+    repack = _repacker(loop_vars)
     step_fn = lambda *v: body(*_as_args(repack(v), loop_vars))  # noqa: E731
     condition = _SubGraph(lambda *v: cond(*_as_args(repack(v), loop_vars)), specs, graph)
     step = _SubGraph(step_fn, specs, graph)
@@ -185,7 +205,7 @@ class _WhileGradient:
             inner = [graph.capture(c) for c in wanted]
             with GradientTape() as tape:
                 tape.watch([t for t in state + inner if t.dtype.is_differentiable])
-                outputs = nest.flatten(self.step_fn(*state))
+                outputs = nest.flatten(self.step_fn(*state), expand_composites=True)
             return tape.gradient(outputs, state + inner, output_gradients=dys,
                                  unconnected_gradients="zero")
 
@@ -214,8 +234,9 @@ class _WhileGradient:
         return list(node.outputs[:count]) + [by_input.get(id(c)) for c in self.captured]
 
 
-def _eager_loop(cond, body, loop_vars, flat, maximum_iterations):
-    state = nest.pack_sequence_as(loop_vars, flat)
+def _eager_loop(cond, body, loop_vars, maximum_iterations):
+    state = nest.map_structure(
+        lambda v: v if nest.is_composite(v) else convert_to_tensor(v), loop_vars)
     iterations = 0
     while (maximum_iterations is None or iterations < maximum_iterations) and _truth(
             cond(*_as_args(state, loop_vars))):
@@ -231,16 +252,55 @@ def _as_args(state, loop_vars):
     return tuple(state) if isinstance(loop_vars, (list, tuple)) else (state,)
 
 
-def _loop_specs(flat, shape_invariants):
-    """The loop variables' specs: their own shapes, or the shape_invariants given."""
-    if shape_invariants is None:
-        return [Spec(v._shape, v.dtype) for v in flat]
-    shapes = nest.flatten(shape_invariants)
-    return [Spec(TensorShape(s).dims if TensorShape(s).rank is not None else None, v.dtype)
-            for v, s in zip(flat, shapes)]
+def _captured(loop_vars, graph):
+    """The loop variables with every tensor in them a tensor of `graph`."""
+    flat = [graph.capture(v) for v in nest.flatten(loop_vars, expand_composites=True)]
+    return nest.pack_sequence_as(loop_vars, flat, expand_composites=True)
+
+
+def _repacker(loop_vars):
+    """The function that rebuilds the loop variables' structure around flat tensors."""
+    return lambda values: nest.pack_sequence_as(loop_vars, list(values), expand_composites=True)
+
+
+def _shaped_by_body(body, loop_vars, shape_invariants, graph):
+    """The loop variables, those whose tensors depend on what the body writes (a
+    TensorArray nothing was written to yet) shaped by one trial trace of the body."""
+    if not any(getattr(v, "_awaits_writes", False) for v in nest.flatten(loop_vars)):
+        return loop_vars
+    repack = _repacker(loop_vars)
+    trial = _SubGraph(lambda *v: body(*_as_args(repack(v), loop_vars)),
+                      _loop_specs(loop_vars, shape_invariants), graph)
+    written = nest.flatten(trial.structure if isinstance(loop_vars, (list, tuple))
+                           else [trial.structure])
+    return _captured(_shaped_like(lambda: loop_vars, written)(), graph)
+
+
+def _loop_specs(loop_vars, shape_invariants):
+    """The specs of the (captured) loop variables' tensors: their own shapes or the
+    shape_invariants given; a composite's (a TensorArray's) say what its tensors keep
+    across iterations."""
+    leaves = nest.flatten(loop_vars)
+    shapes = [None] * len(leaves) if shape_invariants is None else \
+        nest.flatten(shape_invariants)
+    specs = []
+    for leaf, shape in zip(leaves, shapes):
+        if nest.is_composite(leaf):
+            specs += leaf._component_specs()
+        else:
+            specs.append(Spec(leaf._shape if shape is None else _dims(shape), leaf.dtype))
+    return specs
+
+
+def _dims(shape):
+    shape = TensorShape(shape)
+    return None if shape.rank is None else tuple(shape.dims)
 
 
 def _check_loop_shapes(specs, outputs):
+    if len(specs) != len(outputs):
+        raise ValueError(f"The loop body returns {len(outputs)} tensors for {len(specs)} loop "
+                         f"variables; it must return the loop variables' structure.")
     for i, (before, after) in enumerate(zip(specs, outputs)):
         if before.dtype != after.dtype:
             raise TypeError(f"Loop variable {i} enters the loop as {before.dtype.name} but the "

@@ -93,7 +93,8 @@ class ConcreteFunction:
         self.structured_outputs = outputs
         self.key = key
         self.name = name
-        self._fetches = [x for x in nest.flatten(outputs) if isinstance(x, SymbolicTensor)]
+        self._fetches = [x for x in nest.flatten(outputs, expand_composites=True)
+                         if isinstance(x, SymbolicTensor)]
         self._compiled_graph = None
         self._optimized = self._report = None
 
@@ -133,7 +134,8 @@ class ConcreteFunction:
         values = iter(self._run(feeds))
         return nest.pack_sequence_as(self.structured_outputs, [
             next(values) if isinstance(x, SymbolicTensor) else x
-            for x in nest.flatten(self.structured_outputs)])
+            for x in nest.flatten(self.structured_outputs, expand_composites=True)],
+            expand_composites=True)
 
     def __call__(self, *args, **kwargs):
         return self._call_flat(_tensor_leaves((args, kwargs)))

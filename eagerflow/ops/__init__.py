@@ -7,6 +7,7 @@ from . import array_reorder  # noqa: F401
 from . import array_shape  # noqa: F401
 from . import comparison  # noqa: F401
 from . import creation  # noqa: F401
+from . import dynamic_shape  # noqa: F401
 from . import fused_elementwise  # noqa: F401
 from . import gather  # noqa: F401
 from . import indexing  # noqa: F401
@@ -35,3 +36,4 @@ from . import scatter  # noqa: F401
 from . import segment_extrema  # noqa: F401
 from . import segments  # noqa: F401
 from . import sorting  # noqa: F401
+from . import tensor_array_ops  # noqa: F401

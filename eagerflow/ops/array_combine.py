@@ -2,9 +2,10 @@
 
 import numpy as np
 
-from . import reductions
+from . import array_shape, reductions
 from . import shape_rules as rules
-from .array_ops import identity, reshape, shape_tuple
+from .array_ops import identity, reshape, shape_tuple, stack
+from .dynamic_shape import dim, run_time, static_dim
 from .registry import Sample, defop
 from .sample_inputs import integers, rng, uniform
 
@@ -38,8 +39,14 @@ def _concat_rule(*xs, axis):
 
 
 def _concat_grad(ins, out, dy, axis):
-    sizes = tuple(x._value.shape[axis] for x in ins)
-    return tuple(SplitV(dy, size_splits=sizes, axis=axis))
+    """dy split back into the inputs' sizes along `axis` (one unknown size is -1; more are
+    given to SplitV at run time)."""
+    sizes = tuple(static_dim(x, axis) for x in ins)
+    if sizes.count(None) <= 1:
+        return tuple(SplitV(dy, size_splits=tuple(-1 if s is None else s for s in sizes),
+                            axis=axis))
+    run_time_sizes = stack([array_shape.shape(x)[axis] for x in ins])
+    return tuple(SplitV(dy, run_time_sizes, size_splits=sizes, axis=axis))
 
 
 def _concat_reference(*xs, axis):
@@ -118,7 +125,10 @@ Split = defop("Split", lambda x, num_split, axis: tuple(np.split(x, num_split, a
 
 
 def _resolved_sizes(size, size_splits):
-    """`size_splits` with its one -1 filled in, or an error saying what does not add up."""
+    """`size_splits` with its one -1 filled in, or an error saying what does not add up
+    (None: a size the graph knows only at run time)."""
+    if None in size_splits:
+        return tuple(size_splits)
     sizes = list(size_splits)
     if sizes.count(-1) > 1:
         raise rules.invalid("SplitV", f"There can only be one -1 in the input; got size_splits "
@@ -138,20 +148,20 @@ def _resolved_sizes(size, size_splits):
     return tuple(size - known if s == -1 else s for s in sizes)
 
 
-def _split_v_rule(x, size_splits, axis):
+def _split_v_rule(x, *given, size_splits, axis):
     axis, size = _split_dim("SplitV", x, axis)
     sizes = _resolved_sizes(size, size_splits)
     return tuple(rules.Spec(tuple(x.shape[:axis]) + (s,) + tuple(x.shape[axis + 1:]), x.dtype)
                  for s in sizes)
 
 
-def _split_v_kernel(x, size_splits, axis):
-    sizes = _resolved_sizes(x.shape[axis], size_splits)
+def _split_v_kernel(x, *given, size_splits, axis):
+    sizes = _resolved_sizes(x.shape[axis], run_time(size_splits, given))
     return tuple(np.split(x, np.cumsum(sizes)[:-1], axis=axis))
 
 
-def _split_v_reference(x, size_splits, axis):
-    sizes = list(size_splits)
+def _split_v_reference(x, *given, size_splits, axis):
+    sizes = list(run_time(size_splits, given))
     if -1 in sizes:
         sizes[sizes.index(-1)] = x.shape[axis] - (sum(sizes) + 1)
     parts, start = [], 0
@@ -168,12 +178,15 @@ def _split_v_samples():
     for shape, sizes, axis in [((5, 2), (2, 3), 0), ((2, 5), (1, -1, 1), 1), ((4,), (4,), 0),
                                ((3, 2), (0, 3), -2), ((0, 2), (0, 0), 0)]:
         yield Sample((uniform(gen, shape),), dict(size_splits=sizes, axis=axis))
+    yield Sample((uniform(gen, (5, 2)), np.array([2, 3])),
+                 dict(size_splits=(None, None), axis=0))
     yield Sample((integers(gen, (3,)),), dict(size_splits=(-1, 2), axis=0), grad=False)
 
 
 SplitV = defop("SplitV", _split_v_kernel, _split_v_rule,
                grad=lambda ins, out, dys, size_splits, axis: (ConcatV2(*dys, axis=axis),),
-               reference=_split_v_reference, samples=_split_v_samples, multi_output=True)
+               reference=_split_v_reference, samples=_split_v_samples, multi_output=True,
+               same_dtype=False)
 
 
 def split(value, num_or_size_splits, axis=0, num=None, name="split"):
@@ -208,9 +221,9 @@ def _tile_kernel(x, multiples):
 
 def _tile_grad(ins, out, dy, multiples):
     """Each input element was copied once per tile: sum the copies."""
-    shape = ins[0]._value.shape
-    interleaved = tuple(n for pair in zip(multiples, shape) for n in pair)
-    tile_axes = tuple(range(0, 2 * len(shape), 2))
+    rank = len(multiples)
+    interleaved = [n for i, m in enumerate(multiples) for n in (m, dim(ins[0], i))]
+    tile_axes = tuple(range(0, 2 * rank, 2))
     return (reductions.reduce_sum(reshape(dy, interleaved), axis=tile_axes),)
 
 

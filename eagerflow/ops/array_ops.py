@@ -4,11 +4,15 @@ stop_gradient, one_hot."""
 import numpy as np
 
 from .. import dtypes
+from . import dynamic_shape
 from . import shape_rules as rules
 from .registry import Sample, defop
 from .sample_inputs import integers, rng, uniform
+from ..framework import context
 from ..framework.convert import convert_to_tensor
 from ..framework.tensor_shape import TensorShape
+
+_building_graphs = context.building_graphs
 
 
 def shape_tuple(shape):
@@ -18,7 +22,7 @@ def shape_tuple(shape):
     return tuple(int(d) for d in np.asarray(shape).reshape(-1))
 
 
-def _resolve_shape(op, in_shape, shape):
+def resolve_shape(op, in_shape, shape):
     """`shape` with its one -1 filled in from the element count of `in_shape`."""
     if list(shape).count(-1) > 1:
         raise rules.invalid(op, f"only one dimension of the new shape may be -1; got "
@@ -48,13 +52,16 @@ def _reshape_samples():
 
 
 Reshape = defop("Reshape", lambda x, shape: np.reshape(x, shape),
-                lambda x, shape: rules.Spec(_resolve_shape("Reshape", x.shape, shape), x.dtype),
-                grad=lambda ins, out, dy, shape: (reshape(dy, ins[0]._value.shape),),
+                lambda x, shape: rules.Spec(resolve_shape("Reshape", x.shape, shape), x.dtype),
+                grad=lambda ins, out, dy, shape: (dynamic_shape.reshape_like(dy, ins[0]),),
                 reference=lambda x, shape: x.reshape(shape), samples=_reshape_samples)
 
 
 def reshape(tensor, shape, name=None):
-    """`tensor` with the same elements in `shape` (one entry may be -1)."""
+    """`tensor` with the same elements in `shape` (one entry may be -1; in a graph the
+    shape may hold tensors, as in [tf.shape(x)[0], -1])."""
+    if _building_graphs and dynamic_shape.is_symbolic_shape(shape):
+        return dynamic_shape.reshape(tensor, shape)
     return Reshape(tensor, shape=shape_tuple(shape))
 
 
@@ -77,11 +84,13 @@ BroadcastTo = defop("BroadcastTo", lambda x, shape: np.broadcast_to(x, shape),
                     # The tape sums the output-shaped gradient back to the input's shape.
                     grad=lambda ins, out, dy, shape: (dy,),
                     reference=lambda x, shape: x + np.zeros(shape, x.dtype),
-                    samples=_broadcast_to_samples)
+                    samples=_broadcast_to_samples, broadcasts=True)
 
 
 def broadcast_to(input, shape, name=None):  # noqa: A002  (TF's argument name)
     """`input` broadcast to `shape`, following NumPy's broadcasting rules."""
+    if _building_graphs and dynamic_shape.is_symbolic_shape(shape):
+        return dynamic_shape.broadcast_to(input, shape)
     return BroadcastTo(input, shape=shape_tuple(shape))
 
 

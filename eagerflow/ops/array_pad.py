@@ -8,7 +8,7 @@ each mirrored border back onto the elements it copied.
 import numpy as np
 
 from . import shape_rules as rules
-from .indexing import slice as slice_block
+from .indexing import StridedSlice
 from .registry import Sample, defop
 from .sample_inputs import integers, rng, uniform
 from ..errors import InvalidArgumentError
@@ -56,8 +56,9 @@ def _pad_kernel(x, paddings, constant_values):
 
 
 def _pad_grad(ins, out, dy, paddings, constant_values):
-    begin = [before for before, _ in paddings]
-    return (slice_block(dy, begin, ins[0]._value.shape),)
+    """dy without its padding: dy[before:-after] along each axis."""
+    key = tuple((before, -after if after else None, 1) for before, after in paddings)
+    return (StridedSlice(dy, key=key),)
 
 
 def _pad_reference(x, paddings, constant_values):

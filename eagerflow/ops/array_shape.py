@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import dtypes
 from . import shape_rules as rules
-from .array_ops import broadcast_to, reshape
+from . import array_ops, dynamic_shape
 from .registry import Sample, defop
 from .sample_inputs import integers, rng, uniform
 from ..framework import context
@@ -77,16 +77,16 @@ def meshgrid(*args, **kwargs):
                         f"function")
     if indexing not in ("xy", "ij"):
         raise ValueError(f"indexing parameter must be either 'xy' or 'ij'; got {indexing!r}")
-    vectors = [reshape(a, (-1,)) for a in args]
+    vectors = [array_ops.reshape(a, (-1,)) for a in args]
     axes = list(range(len(vectors)))
     if indexing == "xy" and len(axes) > 1:
         axes[:2] = [1, 0]  # 'xy': the first vector runs along columns, the second along rows
     grid = [0] * len(vectors)
     for vector, axis in zip(vectors, axes):
         grid[axis] = vector._value.shape[0]
-    return [broadcast_to(reshape(vector, [-1 if i == axis else 1 for i in range(len(grid))]),
-                         grid)
-            for vector, axis in zip(vectors, axes)]
+    return [array_ops.broadcast_to(
+        array_ops.reshape(vector, [-1 if i == axis else 1 for i in range(len(grid))]), grid)
+        for vector, axis in zip(vectors, axes)]
 
 
 def _sequence_mask_rule(lengths, maxlen, dtype):
@@ -162,7 +162,7 @@ def _expand_dims_samples():
 
 
 ExpandDims = defop("ExpandDims", lambda x, axis: np.expand_dims(x, axis), _expand_dims_rule,
-                   grad=lambda ins, out, dy, axis: (reshape(dy, ins[0]._value.shape),),
+                   grad=lambda ins, out, dy, axis: (dynamic_shape.reshape_like(dy, ins[0]),),
                    reference=_expand_dims_reference, samples=_expand_dims_samples)
 
 
@@ -212,7 +212,7 @@ def _squeeze_samples():
 
 Squeeze = defop("Squeeze", lambda x, axis: np.squeeze(x, _squeezed_axes(x.shape, axis)),
                 _squeeze_rule,
-                grad=lambda ins, out, dy, axis: (reshape(dy, ins[0]._value.shape),),
+                grad=lambda ins, out, dy, axis: (dynamic_shape.reshape_like(dy, ins[0]),),
                 reference=_squeeze_reference, samples=_squeeze_samples)
 
 

@@ -196,7 +196,7 @@ def _select_reference(condition, x, y):
 
 SelectV2 = defop("SelectV2", np.where, _select_rule, grad=_select_grad,
                  reference=_select_reference,
-                 samples=_select_samples, same_dtype=(1, 2), dtypes=_BOOL)
+                 samples=_select_samples, same_dtype=(1, 2), dtypes=_BOOL, broadcasts=True)
 
 
 def where(condition, x=None, y=None, name=None):

@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import dtypes
 from ..errors import InvalidArgumentError
-from . import math_binary, reductions
+from . import dynamic_shape, math_binary, reductions
 from . import shape_rules as rules
 from .array_ops import shape_tuple
 from .registry import Sample, defop
@@ -59,9 +59,16 @@ def _dims(shape):
     return dims
 
 
+def _filled(shape, value, dtype):
+    """`value` broadcast to a shape known at run time (a graph's tf.shape(x), …)."""
+    return dynamic_shape.broadcast_to(convert_to_tensor(value, dtype=dtype), shape)
+
+
 def zeros(shape, dtype=dtypes.float32, name=None):
     """A tensor of `shape` filled with zeros (empty strings for tf.string)."""
     dtype = dtypes.as_dtype(dtype)
+    if context.building_graphs and dynamic_shape.is_symbolic_shape(shape):
+        return _filled(shape, b"" if dtype is dtypes.string else 0, dtype)
     if dtype is dtypes.string:
         return wrap(np.full(_dims(shape), b"", dtype=object))
     return wrap(np.zeros(_dims(shape), dtype._np))
@@ -72,6 +79,8 @@ def ones(shape, dtype=dtypes.float32, name=None):
     dtype = dtypes.as_dtype(dtype)
     if dtype is dtypes.string:
         raise TypeError("tf.ones does not support dtype tf.string (there is no string one).")
+    if context.building_graphs and dynamic_shape.is_symbolic_shape(shape):
+        return _filled(shape, 1, dtype)
     return wrap(np.ones(_dims(shape), dtype._np))
 
 
@@ -112,6 +121,12 @@ Fill = defop("Fill", _fill_kernel, _fill_rule,
 
 def fill(dims, value, name=None):
     """A tensor of shape `dims` with every element equal to the scalar `value`."""
+    if context.building_graphs and dynamic_shape.is_symbolic_shape(dims):
+        value = convert_to_tensor(value)
+        if value._value.ndim:
+            raise rules.invalid("Fill", f"value must be a scalar, got shape "
+                                        f"{list(value._value.shape)}")
+        return dynamic_shape.broadcast_to(value, dims)
     return Fill(value, dims=shape_tuple(dims))
 
 
@@ -269,7 +284,7 @@ def _linspace_samples():
 
 LinSpace = defop("LinSpace", _linspace_kernel, _linspace_rule, grad=_linspace_grad,
                  reference=_linspace_reference, samples=_linspace_samples,
-                 dtypes=dtypes.FLOATS)
+                 dtypes=dtypes.FLOATS, broadcasts=True)
 
 
 def linspace(start, stop, num, name=None, axis=0):

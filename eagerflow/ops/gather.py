@@ -11,6 +11,7 @@ from .. import dtypes
 from ..errors import InvalidArgumentError
 from . import shape_rules as rules
 from .array_ops import reshape
+from .dynamic_shape import run_time, shape_inputs, static_shape
 from .registry import Sample, defop
 from .sample_inputs import integers, rng, uniform
 from ..framework.convert import convert_to_tensor
@@ -89,7 +90,8 @@ def _gather_kernel(params, indices, axis, batch_dims):
     return np.moveaxis(picked, picked_at, wanted_at)
 
 
-def _gather_grad_kernel(dy, indices, params_shape, axis, batch_dims):
+def _gather_grad_kernel(dy, indices, *given, params_shape, axis, batch_dims):
+    params_shape = run_time(params_shape, given)
     axis, batch = _gather_layout("GatherGrad", params_shape, indices.shape, axis, batch_dims)
     check_indices(indices, params_shape[axis])
     picked_at, wanted_at = _index_block(indices, axis, batch)
@@ -107,7 +109,7 @@ def _gather_rule(params, indices, axis, batch_dims):
     return rules.Spec(shape, params.dtype)
 
 
-def _gather_grad_rule(dy, indices, params_shape, axis, batch_dims):
+def _gather_grad_rule(dy, indices, *given, params_shape, axis, batch_dims):
     require_int_indices("GatherGrad", indices)
     expected = _gathered_shape("GatherGrad", params_shape, indices.shape, axis, batch_dims)
     if len(expected) != len(dy.shape):
@@ -134,7 +136,8 @@ def _gather_reference(params, indices, axis, batch_dims):
     return out
 
 
-def _gather_grad_reference(dy, indices, params_shape, axis, batch_dims):
+def _gather_grad_reference(dy, indices, *given, params_shape, axis, batch_dims):
+    params_shape = run_time(params_shape, given)
     axis %= len(params_shape)
     batch = batch_dims + indices.ndim if batch_dims < 0 else batch_dims
     out = np.zeros(params_shape, dy.dtype)
@@ -166,12 +169,14 @@ def _gather_grad_samples():
         dy_shape = _gathered_shape("GatherGrad", shape, indices.shape, axis, batch_dims)
         yield Sample((uniform(gen, dy_shape), indices),
                      dict(params_shape=shape, axis=axis, batch_dims=batch_dims))
+    yield Sample((uniform(gen, (2, 2)), np.array([1, 0], np.int32), np.array([2, 3])),
+                 dict(params_shape=(None, 3), axis=1, batch_dims=0))
 
 
 def _gather_grad(ins, out, dy, axis, batch_dims):
     params, indices = ins
-    return (GatherGrad(dy, indices, params_shape=params._value.shape, axis=axis,
-                       batch_dims=batch_dims), None)
+    return (GatherGrad(dy, indices, *shape_inputs(params), params_shape=static_shape(params),
+                       axis=axis, batch_dims=batch_dims), None)
 
 
 GatherV2 = defop("GatherV2", _gather_kernel, _gather_rule, grad=_gather_grad,
@@ -179,7 +184,7 @@ GatherV2 = defop("GatherV2", _gather_kernel, _gather_rule, grad=_gather_grad,
 GatherGrad = defop(
     "GatherGrad", _gather_grad_kernel, _gather_grad_rule,
     grad=lambda ins, out, dy, params_shape, axis, batch_dims: (
-        GatherV2(dy, ins[1], axis=axis, batch_dims=batch_dims), None),
+        GatherV2(dy, ins[1], axis=axis, batch_dims=batch_dims),),
     reference=_gather_grad_reference, samples=_gather_grad_samples, same_dtype=False)
 
 

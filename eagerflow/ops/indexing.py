@@ -16,6 +16,7 @@ import numpy as np
 from .. import dtypes
 from ..errors import InvalidArgumentError
 from . import shape_rules as rules
+from .dynamic_shape import run_time, shape_inputs, static_shape
 from .gather import boolean_mask
 from .registry import Sample, defop
 from .sample_inputs import integers, rng, uniform
@@ -70,7 +71,7 @@ def _strided_slice_rule(x, key):
     return rules.Spec(sliced_shape("StridedSlice", x.shape, key), x.dtype)
 
 
-def _strided_slice_grad_rule(dy, shape, key):
+def _strided_slice_grad_rule(dy, *given, shape, key):
     expected = sliced_shape("StridedSliceGrad", shape, key)
     if len(expected) != len(dy.shape) or any(
             a is not None and b is not None and a != b for a, b in zip(expected, dy.shape)):
@@ -80,8 +81,8 @@ def _strided_slice_grad_rule(dy, shape, key):
     return rules.Spec(tuple(shape), dy.dtype)
 
 
-def _scatter_kernel(dy, shape, key):
-    out = np.zeros(shape, dy.dtype)
+def _scatter_kernel(dy, *given, shape, key):
+    out = np.zeros(run_time(shape, given), dy.dtype)
     out[_numpy_key(key)] = dy
     return out
 
@@ -112,7 +113,8 @@ def _slice_reference(x, key):
     return np.asarray(x[np.ix_(*_picked_indices(x.shape, key))]).reshape(out_shape)
 
 
-def _slice_grad_reference(dy, shape, key):
+def _slice_grad_reference(dy, *given, shape, key):
+    shape = run_time(shape, given)
     picked = _picked_indices(shape, key)
     out = np.zeros(shape, dy.dtype)
     out[np.ix_(*picked)] = dy.reshape([len(p) for p in picked])
@@ -142,17 +144,20 @@ def _strided_slice_grad_samples():
     for shape, key in SLICE_CASES:
         dy_shape = sliced_shape("StridedSliceGrad", shape, key)
         yield Sample((uniform(gen, dy_shape),), dict(shape=shape, key=key))
+    yield Sample((uniform(gen, (2, 1)), np.array([2, 3])),
+                 dict(shape=(None, 3), key=((None, None, 1), (1, 2, 1))))
     yield Sample((integers(gen, (2,)),), dict(shape=(4,), key=((1, None, 2),)), grad=False)
 
 
 StridedSlice = defop(
     "StridedSlice", lambda x, key: x[_numpy_key(key)], _strided_slice_rule,
-    grad=lambda ins, out, dy, key: (StridedSliceGrad(dy, shape=ins[0]._value.shape, key=key),),
+    grad=lambda ins, out, dy, key: (StridedSliceGrad(dy, *shape_inputs(ins[0]),
+                                                     shape=static_shape(ins[0]), key=key),),
     reference=_slice_reference, samples=_strided_slice_samples)
 StridedSliceGrad = defop(
     "StridedSliceGrad", _scatter_kernel, _strided_slice_grad_rule,
     grad=lambda ins, out, dy, shape, key: (StridedSlice(dy, key=key),),
-    reference=_slice_grad_reference, samples=_strided_slice_grad_samples)
+    reference=_slice_grad_reference, samples=_strided_slice_grad_samples, same_dtype=False)
 
 
 def _as_index(item):
@@ -235,6 +240,9 @@ def slice(input_, begin, size, name=None):  # noqa: A001  (TF's public name)
                                      f"[{len(size)}] instead.")
     key = []
     for i, (b, s, d) in enumerate(zip(begin, size, shape)):
+        if d is None:  # checked when the graph runs
+            key.append((b, None if s == -1 else b + s, 1))
+            continue
         if not 0 <= b <= d:
             raise rules.invalid("Slice", f"Expected begin[{i}] in [0, {d}], but got {b}")
         s = d - b if s == -1 else s

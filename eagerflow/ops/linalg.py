@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import dtypes
 from ..framework.convert import convert_to_tensor
-from . import array_ops, math_binary, math_unary
+from . import array_ops, array_shape, math_binary, math_unary
 from . import shape_rules as rules
 from .linalg_einsum import einsum, tensordot  # noqa: F401  (tf.linalg names)
 from .registry import Sample, defop
@@ -118,7 +118,8 @@ def _matmul_samples():
 
 
 MatMul = defop("MatMul", _matmul_kernel, _matmul_rule, grad=_matmul_grad,
-               reference=_matmul_reference, samples=_matmul_samples, dtypes=_MATMUL_DTYPES)
+               reference=_matmul_reference, samples=_matmul_samples, dtypes=_MATMUL_DTYPES,
+               broadcasts=True)
 
 
 def _is_complex(x):
@@ -282,8 +283,8 @@ def inv(input, adjoint=False, name=None):  # noqa: A002  (TF's argument name)
 
 def _det_grad(inputs, det_value, dy):
     # d det(A) / dA = det(A) * A^-T (the cofactor matrix), one scale per batch entry.
-    scale = math_binary.multiply(dy, det_value)
-    scale = array_ops.reshape(scale, tuple(det_value.shape) + (1, 1))
+    scale = array_shape.expand_dims(array_shape.expand_dims(
+        math_binary.multiply(dy, det_value), -1), -1)
     return (math_binary.multiply(scale, inv(inputs[0], adjoint=True)),)
 
 

@@ -15,6 +15,7 @@ from .. import dtypes
 from ..framework.convert import convert_to_tensor
 from . import reductions
 from . import shape_rules as rules
+from .dynamic_shape import dim_inputs, run_time, static_dim
 from .registry import Sample, defop
 from .sample_inputs import rng, uniform
 
@@ -81,9 +82,10 @@ def _diag_part_rule(x, lower=0, upper=0, padding_value=0, align="RIGHT_LEFT"):
 
 
 def _diag_part_grad(inputs, output, dy, lower=0, upper=0, padding_value=0, align="RIGHT_LEFT"):
-    rows, cols = tuple(inputs[0].shape)[-2:]
-    return (MatrixDiagV3(dy, lower=lower, upper=upper, num_rows=rows, num_cols=cols,
-                         padding_value=0, align=align),)
+    x = inputs[0]
+    rows, cols = static_dim(x, slice(-2, None))
+    return (MatrixDiagV3(dy, *dim_inputs(x, slice(-2, None)), lower=lower, upper=upper,
+                         num_rows=rows, num_cols=cols, padding_value=0, align=align),)
 
 
 def _diag_part_reference(x, lower=0, upper=0, padding_value=0, align="RIGHT_LEFT"):
@@ -138,10 +140,12 @@ def _scalar(value):
     return np.asarray(value).item()
 
 
-# --- MatrixDiagV3 ---------------------------------------------------------------------------
+# --- MatrixDiagV3 (given [num_rows, num_cols] as an extra input when a graph knows them
+# only at run time) -------------------------------------------------------------------------
 
-def _diag_kernel(diagonal, lower, upper, num_rows, num_cols, padding_value=0,
+def _diag_kernel(diagonal, *given, lower, upper, num_rows, num_cols, padding_value=0,
                  align="RIGHT_LEFT"):
+    num_rows, num_cols = run_time((num_rows, num_cols), given)
     if lower == upper:
         diagonal = diagonal[..., None, :]
     row, col, valid = band_indices(lower, upper, num_rows, num_cols, align)
@@ -152,15 +156,17 @@ def _diag_kernel(diagonal, lower, upper, num_rows, num_cols, padding_value=0,
     return out
 
 
-def _diag_rule(diagonal, lower, upper, num_rows, num_cols, padding_value=0,
+def _diag_rule(diagonal, *given, lower, upper, num_rows, num_cols, padding_value=0,
                align="RIGHT_LEFT"):
     band = lower != upper
     rules.require_rank("MatrixDiagV3", diagonal, 2 if band else 1, "the diagonal")
-    _check_band("MatrixDiagV3", lower, upper, num_rows, num_cols, align)
-    expected = ((upper - lower + 1,) if band else ()) + (
-        max_diag_len(lower, upper, num_rows, num_cols),)
+    width = None
+    if None not in (num_rows, num_cols):
+        _check_band("MatrixDiagV3", lower, upper, num_rows, num_cols, align)
+        width = max_diag_len(lower, upper, num_rows, num_cols)
+    expected = ((upper - lower + 1,) if band else ()) + (width,)
     got = tuple(diagonal.shape[-len(expected):])
-    if any(g is not None and g != e for g, e in zip(got, expected)):
+    if any(None not in (g, e) and g != e for g, e in zip(got, expected)):
         raise rules.invalid("MatrixDiagV3", f"diagonals of shape {list(diagonal.shape)} do not "
                                             f"fit a {num_rows}x{num_cols} matrix with k = "
                                             f"({lower}, {upper}): their last axes must be "
@@ -169,8 +175,9 @@ def _diag_rule(diagonal, lower, upper, num_rows, num_cols, padding_value=0,
     return rules.Spec(batch + (num_rows, num_cols), diagonal.dtype)
 
 
-def _diag_reference(diagonal, lower, upper, num_rows, num_cols, padding_value=0,
+def _diag_reference(diagonal, *given, lower, upper, num_rows, num_cols, padding_value=0,
                     align="RIGHT_LEFT"):
+    num_rows, num_cols = run_time((num_rows, num_cols), given)
     if lower == upper:
         diagonal = diagonal[..., None, :]
     out = np.full(diagonal.shape[:-2] + (num_rows, num_cols), padding_value, diagonal.dtype)
@@ -194,6 +201,8 @@ def _diag_samples():
                                                   num_cols=cols))
     yield Sample((uniform(gen, (3, 3)),), dict(lower=-1, upper=1, num_rows=3, num_cols=4,
                                                padding_value=5.0, align="LEFT_RIGHT"))
+    yield Sample((uniform(gen, (2, 3)), np.array([3, 4])),
+                 dict(lower=0, upper=0, num_rows=None, num_cols=4))
     yield Sample((gen.integers(-5, 5, (3,)).astype(np.int32),),
                  dict(lower=0, upper=0, num_rows=3, num_cols=3, padding_value=-1), grad=False)
 
@@ -202,7 +211,7 @@ MatrixDiagV3 = defop(
     "MatrixDiagV3", _diag_kernel, _diag_rule,
     grad=lambda ins, out, dy, lower, upper, num_rows, num_cols, padding_value=0,
     align="RIGHT_LEFT": (MatrixDiagPartV3(dy, lower=lower, upper=upper, align=align),),
-    reference=_diag_reference, samples=_diag_samples)
+    reference=_diag_reference, samples=_diag_samples, same_dtype=False)
 
 
 def _matrix_size(width, lower, upper, num_rows, num_cols):

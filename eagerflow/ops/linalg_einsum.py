@@ -14,7 +14,9 @@ from collections import Counter
 import numpy as np
 
 from .. import dtypes
+from ..framework.convert import convert_to_tensor
 from ..framework.tensor import Tensor, wrap
+from . import comparison, creation, dynamic_shape, math_unary
 from . import shape_rules as rules
 from .registry import Sample, convert_inputs, defop
 from .sample_inputs import rng, uniform
@@ -98,9 +100,11 @@ def letter_sizes(subscripts, shapes, ellipsis):
 
 
 def _einsum_rule(*specs, equation):
+    # Like the kernel (NumPy), any size-1 axis stretches; tf.einsum checks TF's stricter
+    # rule before it makes the op, and gradients use the stretching.
     shapes = [s.shape for s in specs]
-    inputs, output, ellipsis = parse(equation, tuple(len(s) for s in shapes))
-    sizes = letter_sizes(inputs, shapes, ellipsis)
+    inputs, output, _ = parse(equation, tuple(len(s) for s in shapes))
+    sizes = letter_sizes(inputs, shapes, _LETTERS)
     return rules.Spec(tuple(sizes[letter] for letter in output), specs[0].dtype)
 
 
@@ -112,13 +116,27 @@ def _einsum_kernel(*operands, equation):
 
 
 def _einsum_grad(inputs, output, dy, equation):
-    shapes = tuple(tuple(x.shape) for x in inputs)
-    subscripts, out, _ = parse(equation, tuple(len(s) for s in shapes))
-    return tuple(_operand_grad(k, subscripts, out, shapes[k], inputs, dy)
-                 for k in range(len(inputs)))
+    ranks = tuple(len(dynamic_shape.static_shape(x)) for x in inputs)
+    subscripts, out, _ = parse(equation, ranks)
+    return tuple(_operand_grad(k, subscripts, out, inputs, dy) for k in range(len(inputs)))
 
 
-def _operand_grad(k, subscripts, out, shape, inputs, dy):
+def _ones(size, dtype):
+    """A vector of `size` ones (size: an int, or a scalar tensor in a graph)."""
+    if isinstance(size, int):
+        return wrap(np.ones(size, dtype=dtype.as_numpy_dtype))
+    return dynamic_shape.broadcast_to(convert_to_tensor(1, dtype=dtype), [size])
+
+
+def _eye(size, dtype):
+    """The `size` x `size` identity (size: an int, or a scalar tensor in a graph)."""
+    if isinstance(size, int):
+        return wrap(np.eye(size, dtype=dtype.as_numpy_dtype))
+    steps = creation.range(size)
+    return math_unary.cast(comparison.equal(steps[:, None], steps[None, :]), dtype)
+
+
+def _operand_grad(k, subscripts, out, inputs, dy):
     """einsum(dy, other operands -> operand k's subscripts). Letters only operand k has
     are broadcast in with ones; a repeated letter (a diagonal) is put back with an eye.
     Broadcast (ellipsis) letters are all in the output at full size, and where operand k
@@ -127,17 +145,16 @@ def _operand_grad(k, subscripts, out, shape, inputs, dy):
     operands = [dy] + [x for j, x in enumerate(inputs) if j != k]
     available = set("".join(terms))
     spare = iter(c for c in _LETTERS if c not in "".join(subscripts) + out)
-    np_dtype = dy.dtype.as_numpy_dtype
     result = ""
-    for letter, size in zip(subscripts[k], shape):
+    for axis, letter in enumerate(subscripts[k]):
         if letter in result:
             twin = next(spare)
             terms.append(letter + twin)
-            operands.append(wrap(np.eye(size, dtype=np_dtype)))
+            operands.append(_eye(dynamic_shape.dim(inputs[k], axis), dy.dtype))
             letter = twin
         elif letter not in available:
             terms.append(letter)
-            operands.append(wrap(np.ones(size, dtype=np_dtype)))
+            operands.append(_ones(dynamic_shape.dim(inputs[k], axis), dy.dtype))
             available.add(letter)
         result += letter
     return Einsum(*operands, equation=",".join(terms) + "->" + result)
@@ -184,7 +201,8 @@ def _einsum_samples():
 
 Einsum = defop("Einsum", _einsum_kernel, _einsum_rule, grad=_einsum_grad,
                reference=_einsum_reference, samples=_einsum_samples,
-               dtypes=dtypes.FLOATS | dtypes.COMPLEX | {dtypes.int32, dtypes.int64})
+               dtypes=dtypes.FLOATS | dtypes.COMPLEX | {dtypes.int32, dtypes.int64},
+               broadcasts=True)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -29,7 +29,7 @@ _INEXACT = dtypes.FLOATS | dtypes.COMPLEX
 def _binary(name, kernel, grad, reference, samples=None, allowed=_NUMERIC):
     return defop(name, kernel, rules.broadcast(name), grad=grad, reference=reference,
                  samples=samples or (lambda: si.elementwise(2, dtypes=(np.float32, np.int32))),
-                 dtypes=allowed)
+                 dtypes=allowed, broadcasts=True)
 
 
 def _quiet(ufunc):

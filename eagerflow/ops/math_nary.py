@@ -99,7 +99,7 @@ ClipByValue = defop("ClipByValue",
                     lambda t, low, high: np.maximum(np.minimum(t, high), low), _clip_rule,
                     grad=_clip_grad,
                     reference=scalar_reference(lambda t, low, high: max(min(t, high), low)),
-                    samples=_clip_samples, dtypes=dtypes.REAL)
+                    samples=_clip_samples, dtypes=dtypes.REAL, broadcasts=True)
 
 
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):

@@ -118,7 +118,7 @@ def _atan2_samples():
 
 Atan2 = defop("Atan2", np.arctan2, rules.broadcast("Atan2"), grad=_atan2_grad,
               reference=np.vectorize(math.atan2, otypes=[np.float64]), samples=_atan2_samples,
-              dtypes=dtypes.FLOATS)
+              dtypes=dtypes.FLOATS, broadcasts=True)
 
 
 def atan2(y, x, name=None):

@@ -284,7 +284,7 @@ Silu = defop("Silu", lambda x, beta: x * _stable_sigmoid(beta * x), rules.broadc
              grad=_silu_grad,
              reference=lambda x, beta: np.vectorize(
                  lambda v, b: v / (1 + math.exp(-b * v)), otypes=[np.float64])(x, beta),
-             samples=_silu_samples, dtypes=dtypes.FLOATS)
+             samples=_silu_samples, dtypes=dtypes.FLOATS, broadcasts=True)
 
 
 def silu(features, beta=1.0, name=None):

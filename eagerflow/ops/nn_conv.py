@@ -16,9 +16,11 @@ import numpy as np
 from .. import dtypes
 from ..backend import numpy_backend as backend
 from ..framework.convert import convert_to_tensor
+from . import dynamic_shape
 from . import nn_window as win
 from . import shape_rules as rules
 from .array_ops import reshape, shape_tuple
+from .dynamic_shape import run_time, shape_inputs, static_shape
 from .registry import Sample, Spec, defop
 from .sample_inputs import integers, rng, uniform
 
@@ -84,11 +86,11 @@ class ConvFamily:
         self.backprop_input = defop(
             backprop_input, self._input_kernel, self._input_rule, grad=self._input_grad,
             reference=self._input_reference, samples=self._input_samples,
-            dtypes=dtypes.FLOATS)
+            dtypes=dtypes.FLOATS, same_dtype=(0, 1))
         self.backprop_filter = defop(
             backprop_filter, self._filter_kernel, self._filter_rule, grad=self._filter_grad,
             reference=self._filter_reference, samples=self._filter_samples,
-            dtypes=dtypes.FLOATS)
+            dtypes=dtypes.FLOATS, same_dtype=(0, 1))
 
     # kernels: NCHW is transposed to NHWC and back around the backend kernel
     def _forward_kernel(self, x, w, strides, padding, dilations, data_format):
@@ -97,13 +99,16 @@ class ConvFamily:
         y = self.kernels[0](x, w, strides, dilations, pads)
         return win.from_nhwc(y, data_format)
 
-    def _input_kernel(self, w, dy, input_sizes, strides, padding, dilations, data_format):
-        shape = win.nhwc_shape(input_sizes, data_format)
+    def _input_kernel(self, w, dy, *given, input_sizes, strides, padding, dilations,
+                      data_format):
+        shape = win.nhwc_shape(run_time(input_sizes, given), data_format)
         pads = win.resolve_pads(padding, shape[1:3], w.shape[:2], strides, dilations)
         dx = self.kernels[1](w, win.to_nhwc(dy, data_format), shape, strides, dilations, pads)
         return win.from_nhwc(dx, data_format)
 
-    def _filter_kernel(self, x, dy, filter_sizes, strides, padding, dilations, data_format):
+    def _filter_kernel(self, x, dy, *given, filter_sizes, strides, padding, dilations,
+                       data_format):
+        filter_sizes = run_time(filter_sizes, given)
         x = win.to_nhwc(x, data_format)
         pads = win.resolve_pads(padding, x.shape[1:3], filter_sizes[:2], strides, dilations)
         return self.kernels[2](x, win.to_nhwc(dy, data_format), tuple(filter_sizes), strides,
@@ -113,7 +118,7 @@ class ConvFamily:
     def _forward_rule(self, x, w, **conv):
         return conv_spec(self.names[0], self.out_depth, x, w, **conv)
 
-    def _input_rule(self, w, dy, input_sizes, **conv):
+    def _input_rule(self, w, dy, *given, input_sizes, **conv):
         op = self.names[1]
         win.require_4d(op, dy, "out_backprop")
         if len(input_sizes) != 4:
@@ -124,7 +129,7 @@ class ConvFamily:
                         f"{list(w.shape)}")
         return Spec(tuple(input_sizes), w.dtype)
 
-    def _filter_rule(self, x, dy, filter_sizes, **conv):
+    def _filter_rule(self, x, dy, *given, filter_sizes, **conv):
         op = self.names[2]
         win.require_4d(op, dy, "out_backprop")
         if len(filter_sizes) != 4:
@@ -136,28 +141,36 @@ class ConvFamily:
                         f"{list(filter_sizes)}")
         return Spec(tuple(filter_sizes), x.dtype)
 
-    # gradients: each op is the adjoint of another in each input
+    # gradients: each op is the adjoint of another in each input; a backprop op is given
+    # the shape it makes as a tensor too when the graph knows it only at run time
+    def _input_like(self, w, dy, x, **conv):
+        return self.backprop_input(w, dy, *shape_inputs(x), input_sizes=static_shape(x),
+                                   **conv)
+
+    def _filter_like(self, x, dy, w, **conv):
+        return self.backprop_filter(x, dy, *shape_inputs(w), filter_sizes=static_shape(w),
+                                    **conv)
+
     def _forward_grad(self, inputs, output, dy, **conv):
         x, w = inputs
-        return (self.backprop_input(w, dy, input_sizes=_shape(x), **conv),
-                self.backprop_filter(x, dy, filter_sizes=_shape(w), **conv))
+        return self._input_like(w, dy, x, **conv), self._filter_like(x, dy, w, **conv)
 
     def _input_grad(self, inputs, output, g, input_sizes, **conv):
-        w, dy = inputs
-        return (self.backprop_filter(g, dy, filter_sizes=_shape(w), **conv),
-                self.forward(g, w, **conv))
+        w, dy = inputs[:2]
+        return self._filter_like(g, dy, w, **conv), self.forward(g, w, **conv)
 
     def _filter_grad(self, inputs, output, g, filter_sizes, **conv):
-        x, dy = inputs
-        return (self.backprop_input(g, dy, input_sizes=_shape(x), **conv),
-                self.forward(x, g, **conv))
+        x, dy = inputs[:2]
+        return self._input_like(g, dy, x, **conv), self.forward(x, g, **conv)
 
     # references: adjoints of the naive forward convolution
-    def _input_reference(self, w, dy, input_sizes, **conv):
-        return win.linear_adjoint(lambda x: self.reference(x, w, **conv), input_sizes, dy)
+    def _input_reference(self, w, dy, *given, input_sizes, **conv):
+        return win.linear_adjoint(lambda x: self.reference(x, w, **conv),
+                                  run_time(input_sizes, given), dy)
 
-    def _filter_reference(self, x, dy, filter_sizes, **conv):
-        return win.linear_adjoint(lambda f: self.reference(x, f, **conv), filter_sizes, dy)
+    def _filter_reference(self, x, dy, *given, filter_sizes, **conv):
+        return win.linear_adjoint(lambda f: self.reference(x, f, **conv),
+                                  run_time(filter_sizes, given), dy)
 
     # samples: every case of CASES for each op, plus float32 (and int32) without gradients
     def _cases(self):
@@ -181,6 +194,7 @@ class ConvFamily:
         for x, w, dy, conv in self._cases():
             yield Sample((w, dy), dict(conv, input_sizes=x.shape))
         x, w, dy, conv = next(self._cases())
+        yield Sample((w, dy, np.array(x.shape)), dict(conv, input_sizes=(None,) + x.shape[1:]))
         yield Sample((w.astype(np.float32), dy.astype(np.float32)),
                      dict(conv, input_sizes=x.shape), grad=False)
 
@@ -188,6 +202,7 @@ class ConvFamily:
         for x, w, dy, conv in self._cases():
             yield Sample((x, dy), dict(conv, filter_sizes=w.shape))
         x, w, dy, conv = next(self._cases())
+        yield Sample((x, dy, np.array(w.shape)), dict(conv, filter_sizes=(None,) * 4))
         yield Sample((x.astype(np.float32), dy.astype(np.float32)),
                      dict(conv, filter_sizes=w.shape), grad=False)
 
@@ -274,8 +289,13 @@ def conv2d_transpose(input, filters, output_shape, strides, padding="SAME",  # n
     """The transpose of conv2d: `input` [N, H, W, in] to `output_shape`, `filters` [kh, kw,
     out, in]."""
     attrs = conv_attrs("Conv2DBackpropInput", strides, padding, dilations, data_format)
-    sizes = shape_tuple(output_shape)
-    if len(sizes) != 4:
+    given = ()
+    if dynamic_shape.is_symbolic_shape(output_shape):  # known at run time (in a graph)
+        output_shape, sizes = dynamic_shape.shape_tensor(output_shape)
+        given = (output_shape,)
+    else:
+        sizes = shape_tuple(output_shape)
+    if sizes is None or len(sizes) != 4:
         raise ValueError(f"output_shape must have 4 elements (batch, spatial and channel "
-                         f"sizes), got {list(sizes)}")
-    return Conv2DBackpropInput(filters, input, input_sizes=sizes, **attrs)
+                         f"sizes), got {sizes}")
+    return Conv2DBackpropInput(filters, input, *given, input_sizes=sizes, **attrs)

@@ -15,9 +15,10 @@ from .. import dtypes
 from ..errors import InvalidArgumentError
 from ..framework.convert import convert_to_tensor
 from ..framework.tensor import Tensor
-from . import array_ops, math_binary, math_unary
+from . import array_ops, array_shape, comparison, creation, math_binary, math_unary
 from . import sample_inputs as si
 from . import shape_rules as rules
+from .dynamic_shape import dim
 from .nn_activations import along_rows, log_softmax, log_softmax_row, softmax
 from .registry import Sample, defop
 
@@ -36,9 +37,7 @@ def _shifted_and_log_total(logits, axis):
 
 def _per_example(dy, logits, axis):
     """The loss gradient dy with the class axis it lost restored as size 1."""
-    shape = list(logits._value.shape)
-    shape[axis] = 1
-    return array_ops.reshape(dy, shape)
+    return array_shape.expand_dims(dy, axis)
 
 
 def _compatible(shape, other):
@@ -117,7 +116,7 @@ def _xent_samples():
 
 SoftmaxCrossEntropyWithLogits = defop(
     "SoftmaxCrossEntropyWithLogits", _xent_kernel, _xent_rule, grad=_xent_grad,
-    reference=_xent_reference, samples=_xent_samples, dtypes=dtypes.FLOATS)
+    reference=_xent_reference, samples=_xent_samples, dtypes=dtypes.FLOATS, broadcasts=True)
 
 
 def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
@@ -166,9 +165,17 @@ def _sparse_xent_rule(logits, labels):
 def _sparse_xent_grad(inputs, output, dy):
     """logits: softmax - one_hot(labels); labels are indices and get none."""
     logits, labels = inputs
-    one_hot = array_ops.one_hot(labels, logits._value.shape[-1], dtype=logits.dtype)
+    one_hot = _one_hot(labels, dim(logits, -1), logits.dtype)
     d_logits = math_binary.subtract(softmax(logits), one_hot)
     return math_binary.multiply(_per_example(dy, logits, -1), d_logits), None
+
+
+def _one_hot(labels, depth, dtype):
+    """one_hot(labels, depth), for a depth known only at run time (a tensor) too."""
+    if isinstance(depth, int):
+        return array_ops.one_hot(labels, depth, dtype=dtype)
+    classes = math_unary.cast(creation.range(depth), labels.dtype)
+    return math_unary.cast(comparison.equal(array_shape.expand_dims(labels, -1), classes), dtype)
 
 
 def _sparse_xent_reference(logits, labels):

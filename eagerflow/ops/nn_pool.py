@@ -18,6 +18,7 @@ from . import nn_window as win
 from . import shape_rules as rules
 from .array_ops import reshape
 from .creation import zeros_like
+from .dynamic_shape import run_time, shape_inputs, static_shape
 from .registry import Sample, Spec, defop
 from .sample_inputs import integers, rng, uniform
 
@@ -59,8 +60,8 @@ def _max_pool_grad_kernel(run):
     return kernel
 
 
-def _avg_pool_grad_kernel(grad, input_sizes, ksize, strides, padding, data_format):
-    shape = win.nhwc_shape(input_sizes, data_format)
+def _avg_pool_grad_kernel(grad, *given, input_sizes, ksize, strides, padding, data_format):
+    shape = win.nhwc_shape(run_time(input_sizes, given), data_format)
     dx = backend.avg_pool_grad(win.to_nhwc(grad, data_format), shape, ksize, strides,
                                _pads(shape, ksize, strides, padding))
     return win.from_nhwc(dx, data_format)
@@ -79,7 +80,7 @@ def _max_pool_grad_rule(op, result):
     return rule
 
 
-def _avg_pool_grad_rule(grad, input_sizes, **pool):
+def _avg_pool_grad_rule(grad, *given, input_sizes, **pool):
     op = "AvgPoolGrad"
     if len(input_sizes) != 4:
         raise rules.invalid(op, f"orig_input_shape must have 4 entries, got {list(input_sizes)}")
@@ -148,8 +149,9 @@ def _max_pool_grad_grad_reference(x, orig_output, grad, ksize, strides, padding,
     return win.reference_layout(out, data_format)
 
 
-def _avg_pool_grad_reference(grad, input_sizes, **pool):
-    return win.linear_adjoint(lambda x: _avg_pool_reference(x, **pool), input_sizes, grad)
+def _avg_pool_grad_reference(grad, *given, input_sizes, **pool):
+    return win.linear_adjoint(lambda x: _avg_pool_reference(x, **pool),
+                              run_time(input_sizes, given), grad)
 
 
 _max_pool_reference = _reference_pool(np.max)
@@ -219,6 +221,7 @@ def _avg_pool_grad_samples():
     for x, _, dy, pool in _cases():
         yield Sample((dy,), dict(pool, input_sizes=x.shape))
     x, _, dy, pool = _cases()[3]
+    yield Sample((dy, np.array(x.shape)), dict(pool, input_sizes=(None,) + x.shape[1:]))
     yield Sample((dy.astype(np.float32),), dict(pool, input_sizes=x.shape), grad=False)
 
 
@@ -249,13 +252,13 @@ MaxPoolGradGrad = defop("MaxPoolGradGrad", _max_pool_grad_kernel(backend.max_poo
                         samples=_max_pool_grad_samples("input"), dtypes=dtypes.FLOATS)
 AvgPool = defop("AvgPool", _pool_kernel(backend.avg_pool),
                 lambda x, **pool: pool_spec("AvgPool", x, **pool),
-                grad=lambda ins, out, dy, **pool: (
-                    AvgPoolGrad(dy, input_sizes=_shape(ins[0]), **pool),),
+                grad=lambda ins, out, dy, **pool: (AvgPoolGrad(
+                    dy, *shape_inputs(ins[0]), input_sizes=static_shape(ins[0]), **pool),),
                 reference=_avg_pool_reference, samples=_forward_samples, dtypes=dtypes.FLOATS)
 AvgPoolGrad = defop("AvgPoolGrad", _avg_pool_grad_kernel, _avg_pool_grad_rule,
                     grad=lambda ins, out, g, input_sizes, **pool: (AvgPool(g, **pool),),
                     reference=_avg_pool_grad_reference, samples=_avg_pool_grad_samples,
-                    dtypes=dtypes.FLOATS)
+                    dtypes=dtypes.FLOATS, same_dtype=False)
 
 
 # --- public functions -----------------------------------------------------------------

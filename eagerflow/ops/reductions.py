@@ -11,8 +11,10 @@ import math
 import numpy as np
 
 from .. import dtypes
-from . import array_ops, math_binary, scans
+from ..framework.convert import convert_to_tensor
+from . import array_ops, array_shape, math_binary, math_unary, scans
 from . import shape_rules as rules
+from .dynamic_shape import broadcast_like, fully_known, static_dim, static_shape
 from .registry import Sample, defop
 from .sample_inputs import integers, rng, uniform
 
@@ -40,6 +42,21 @@ def kernel_axes(op, x, axis):
 def reduced_count(shape, axes):
     """How many elements each reduced slice holds."""
     return int(np.prod([shape[a] for a in axes], dtype=np.int64))
+
+
+def divided_by_count(numerator, x, axes):
+    """`numerator` over the number of elements in each reduced slice of x (at least 1): a
+    Python float when x's shape is known, else a tensor of x's dtype computed at run time."""
+    dims = [static_dim(x, a) for a in axes]
+    if None not in dims:
+        return numerator / max(math.prod(dims), 1)
+    sizes = array_shape.shape(x)
+    count = math.prod(d for d in dims if d is not None)
+    for a, d in zip(axes, dims):
+        if d is None:
+            count = math_binary.multiply(sizes[a], count)
+    count = math_unary.cast(math_binary.maximum(count, 1), x.dtype)
+    return math_binary.divide(convert_to_tensor(numerator, dtype=x.dtype), count)
 
 
 def reduction_rule(name, out_dtype=None):
@@ -94,14 +111,18 @@ def keepdims_form(t, x, axis, keepdims):
     """A reduction's output (or gradient) `t` reshaped with its reduced axes kept as 1."""
     if keepdims:
         return t
-    shape = x._value.shape
+    shape = static_shape(x)
     axes = rules.normalize_axes("grad", axis, len(shape))
-    return array_ops.reshape(t, rules.reduced_shape(shape, axes, True))
+    if fully_known(shape):
+        return array_ops.reshape(t, rules.reduced_shape(shape, axes, True))
+    for a in axes:  # unknown kept dimensions: insert the reduced ones
+        t = array_shape.expand_dims(t, a)
+    return t
 
 
 def expand_to_input(dy, x, axis, keepdims):
     """Reshapes a reduction's gradient to keepdims form and broadcasts it to x."""
-    return array_ops.broadcast_to(keepdims_form(dy, x, axis, keepdims), x._value.shape)
+    return broadcast_like(keepdims_form(dy, x, axis, keepdims), x)
 
 
 def _sum_kernel(x, axis, keepdims):
@@ -139,8 +160,8 @@ def _mean_kernel(x, axis, keepdims):
 
 def _mean_grad(ins, out, dy, axis, keepdims):
     x = ins[0]
-    count = reduced_count(x._value.shape, kernel_axes("Mean", x._value, axis))
-    return (math_binary.multiply(expand_to_input(dy, x, axis, keepdims), 1.0 / max(count, 1)),)
+    scale = divided_by_count(1.0, x, kernel_axes("Mean", x._value, axis))
+    return (math_binary.multiply(expand_to_input(dy, x, axis, keepdims), scale),)
 
 
 def _mean_reference(x, axis, keepdims):

@@ -12,8 +12,8 @@ from .. import dtypes
 from ..framework.convert import convert_to_tensor
 from . import math_binary, math_unary
 from . import shape_rules as rules
-from .reductions import (axis_tuple, expand_to_input, float_mean, keepdims_form,
-                         kernel_axes, reduce_mean, reduced_count, reduction_rule,
+from .reductions import (axis_tuple, divided_by_count, expand_to_input, float_mean,
+                         keepdims_form, kernel_axes, reduce_mean, reduction_rule,
                          reduction_samples, rowwise)
 from .registry import Sample, defop
 from .sample_inputs import rng, uniform
@@ -67,9 +67,9 @@ def _variance_kernel(x, axis, keepdims):
 def _variance_grad(ins, out, dy, axis, keepdims):
     # d var / d x_i = 2 (x_i - mean) / n; the mean's own dependence on x sums to zero.
     x = ins[0]
-    count = reduced_count(x._value.shape, kernel_axes("ReduceVariance", x._value, axis))
+    scale = divided_by_count(2.0, x, kernel_axes("ReduceVariance", x._value, axis))
     deviations = math_binary.subtract(x, reduce_mean(x, axis=axis, keepdims=True))
-    scaled = math_binary.multiply(deviations, 2.0 / max(count, 1))
+    scaled = math_binary.multiply(deviations, scale)
     return (math_binary.multiply(expand_to_input(dy, x, axis, keepdims), scaled),)
 
 

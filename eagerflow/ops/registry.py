@@ -42,10 +42,10 @@ class OpDef:
     """One registered primitive. Call it with tensors (and attributes as keywords)."""
 
     __slots__ = ("name", "kernel", "infer", "grad", "reference", "samples", "multi_output",
-                 "same_dtype", "dtypes", "_np_dtypes")
+                 "same_dtype", "dtypes", "_np_dtypes", "broadcasts")
 
     def __init__(self, name, kernel, infer, grad, reference, samples, multi_output=False,
-                 same_dtype=True, dtypes=None):
+                 same_dtype=True, dtypes=None, broadcasts=False):
         self.name = name
         self.kernel = kernel
         self.infer = infer
@@ -56,6 +56,7 @@ class OpDef:
         self.same_dtype = same_dtype
         self.dtypes = None if dtypes is None else frozenset(dtypes)
         self._np_dtypes = None if dtypes is None else frozenset(d._np for d in dtypes)
+        self.broadcasts = broadcasts
 
     def __call__(self, *inputs, **attrs):
         for x in inputs:
@@ -103,7 +104,7 @@ def _wrap(array):
 
 
 def defop(name, kernel, infer, *, grad, reference, samples, multi_output=False,
-          same_dtype=True, dtypes=None):
+          same_dtype=True, dtypes=None, broadcasts=False):
     """Creates and registers an OpDef.
 
     grad(inputs, output, dy, **attrs) returns one gradient (or None) per input;
@@ -112,11 +113,15 @@ def defop(name, kernel, infer, *, grad, reference, samples, multi_output=False,
     infer(*specs, **attrs) returns the output Spec (a tuple of them for
     multi-output ops) or raises InvalidArgumentError naming what is wrong.
     samples() yields Samples; reference(*arrays, **attrs) is an independent
-    NumPy implementation the harness compares the kernel against.
+    NumPy implementation the harness compares the kernel against. `broadcasts` says the op
+    broadcasts its inputs and its gradient rule returns gradients in the output's shape:
+    the reverse sweep sums them back to each input's shape, also where a graph knows that
+    shape only at run time.
     """
     if name in REGISTRY:
         raise ValueError(f"Op {name!r} is already registered.")
-    op = OpDef(name, kernel, infer, grad, reference, samples, multi_output, same_dtype, dtypes)
+    op = OpDef(name, kernel, infer, grad, reference, samples, multi_output, same_dtype, dtypes,
+               broadcasts)
     REGISTRY[name] = op
     return op
 

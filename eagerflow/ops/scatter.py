@@ -12,6 +12,7 @@ from . import shape_rules as rules
 from .array_combine import concat
 from .array_ops import shape_tuple
 from .creation import zeros_like
+from .dynamic_shape import run_time, shape_inputs, static_shape
 from .gather import position_text, require_int_indices
 from .registry import Sample, defop
 from .sample_inputs import integers, rng, uniform
@@ -96,7 +97,7 @@ def _put_at(rows, positions, updates):
     rows[positions] = updates
 
 
-def _scatter_nd_rule(indices, updates, shape):
+def _scatter_nd_rule(indices, updates, *given, shape):
     require_int_indices("ScatterNd", indices)
     _check_updates("ScatterNd", indices.shape, updates.shape, shape)
     return rules.Spec(tuple(shape), updates.dtype)
@@ -151,6 +152,8 @@ def _scatter_nd_samples():
     for shape, indices in ND_CASES:
         indices = np.asarray(indices, np.int32)
         yield Sample((indices, uniform(gen, _updates_shape(shape, indices))), dict(shape=shape))
+    yield Sample((np.array([[1], [0]], np.int32), uniform(gen, (2, 2)), np.array([3, 2])),
+                 dict(shape=(None, 2)))
     yield Sample((np.array([[1], [1]], np.int64), integers(gen, (2,))), dict(shape=(3,)),
                  grad=False)
 
@@ -175,15 +178,16 @@ def _tensor_scatter_samples(unique):
 
 GatherNd = defop(
     "GatherNd", _gather_nd_kernel, _gather_nd_rule,
-    grad=lambda ins, out, dy: (ScatterNd(ins[1], dy, shape=ins[0]._value.shape), None),
+    grad=lambda ins, out, dy: (ScatterNd(ins[1], dy, *shape_inputs(ins[0]),
+                                         shape=static_shape(ins[0])), None),
     reference=_gather_nd_reference, samples=_gather_nd_samples, same_dtype=False)
 ScatterNd = defop(
     "ScatterNd",
-    lambda indices, updates, shape: _scatter("ScatterNd", np.zeros(shape, updates.dtype),
-                                             indices, updates, _add_at),
+    lambda indices, updates, *given, shape: _scatter(
+        "ScatterNd", np.zeros(run_time(shape, given), updates.dtype), indices, updates, _add_at),
     _scatter_nd_rule, grad=lambda ins, out, dy, shape: (None, GatherNd(dy, ins[0])),
-    reference=lambda indices, updates, shape: _scatter_reference(
-        np.zeros(shape, updates.dtype), indices, updates, add=True),
+    reference=lambda indices, updates, *given, shape: _scatter_reference(
+        np.zeros(run_time(shape, given), updates.dtype), indices, updates, add=True),
     samples=_scatter_nd_samples, same_dtype=False)
 TensorScatterUpdate = defop(
     "TensorScatterUpdate",

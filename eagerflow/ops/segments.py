@@ -4,17 +4,20 @@ segment_mean, unsorted_segment_mean, bincount.
 `segment_ids` label the leading rows of `data` (their shape is a prefix of
 data's); row i goes to output row segment_ids[i], and negative ids drop the
 row. The ops take the output length as an attribute (TF's num_segments/size
-input); the sorted-id and bincount wrappers work it out from the ids, as
-TF's Python wrappers do.
+input; the sums and means take it as an extra input too when a graph knows it
+only at run time); the sorted-id and bincount wrappers work it out from the
+ids, as TF's Python wrappers do.
 """
 
 import numpy as np
 
 from .. import dtypes
 from ..errors import InvalidArgumentError
+from ..framework import context
 from ..framework.convert import convert_to_tensor
 from . import array_ops, creation
 from . import shape_rules as rules
+from .dynamic_shape import dim_inputs, run_time, static_dim
 from .reductions import reduce_max, truncating_divide
 from .registry import Sample, defop
 from .sample_inputs import integers, rng, uniform
@@ -23,7 +26,7 @@ _ID_TYPES = frozenset((dtypes.int32, dtypes.int64))
 
 
 def segment_rule(name):
-    def rule(data, segment_ids, num_segments):
+    def rule(data, segment_ids, *given, num_segments):
         rules.require_dtype(name, segment_ids, _ID_TYPES, "segment_ids")
         prefix = tuple(data.shape[:len(segment_ids.shape)])
         if len(prefix) < len(segment_ids.shape) or any(
@@ -31,7 +34,7 @@ def segment_rule(name):
                 for a, b in zip(prefix, segment_ids.shape)):
             raise rules.invalid(name, f"segment_ids.shape = {list(segment_ids.shape)} must be "
                                       f"a prefix of data.shape = {list(data.shape)}")
-        if num_segments < 0:
+        if num_segments is not None and num_segments < 0:
             raise rules.invalid(name, f"num_segments must be non-negative; got {num_segments}")
         return rules.Spec((num_segments,) + tuple(data.shape[len(segment_ids.shape):]),
                           data.dtype)
@@ -50,14 +53,16 @@ def kept_rows(data, segment_ids, num_segments):
     return ids[keep], rows[keep], (num_segments,) + data.shape[segment_ids.ndim:]
 
 
-def _segment_sum_kernel(data, segment_ids, num_segments):
+def _segment_sum_kernel(data, segment_ids, *given, num_segments):
+    num_segments = run_time(num_segments, given)
     ids, rows, shape = kept_rows(data, segment_ids, num_segments)
     out = np.zeros(shape, dtype=data.dtype)
     np.add.at(out, ids, rows)
     return out
 
 
-def _segment_mean_kernel(data, segment_ids, num_segments):
+def _segment_mean_kernel(data, segment_ids, *given, num_segments):
+    num_segments = run_time(num_segments, given)
     ids, rows, shape = kept_rows(data, segment_ids, num_segments)
     total = np.zeros(shape, dtype=data.dtype)
     np.add.at(total, ids, rows)
@@ -71,7 +76,8 @@ def _segment_mean_kernel(data, segment_ids, num_segments):
 def segment_reference(combine, empty=lambda dtype: 0):
     """Collects each segment's rows with a Python loop and combines them; empty segments
     hold empty(dtype)."""
-    def reference(data, segment_ids, num_segments):
+    def reference(data, segment_ids, *given, num_segments):
+        num_segments = run_time(num_segments, given)
         rows = data.reshape((segment_ids.size,) + data.shape[segment_ids.ndim:])
         members = [[] for _ in range(num_segments)]
         for row, segment in zip(rows, segment_ids.reshape(-1)):
@@ -97,11 +103,19 @@ def segment_samples():
                  dict(num_segments=3), grad=False)
 
 
+def run_time_count_samples():
+    """Segment sums and means given their count at run time."""
+    yield from segment_samples()
+    gen = rng(54)
+    yield Sample((uniform(gen, (4, 2)), np.array([2, 0, 2, -1], np.int32), np.array(3)),
+                 dict(num_segments=None))
+
+
 UnsortedSegmentSum = defop(
     "UnsortedSegmentSum", _segment_sum_kernel, segment_rule("UnsortedSegmentSum"),
     grad=lambda ins, out, dy, num_segments: (gather_drop_negatives(dy, ins[1]), None),
     reference=segment_reference(lambda rows: np.sum(rows, axis=0)),
-    samples=segment_samples, same_dtype=False, dtypes=dtypes.NUMERIC)
+    samples=run_time_count_samples, same_dtype=False, dtypes=dtypes.NUMERIC)
 
 
 def _gather_rule(params, indices):
@@ -133,7 +147,8 @@ def _gather_samples():
 # TF's _GatherDropNegatives: the gradient of the segment sums, and they of it.
 GatherDropNegatives = defop(
     "GatherDropNegatives", gather_kernel, _gather_rule,
-    grad=lambda ins, out, dy: (unsorted_segment_sum(dy, ins[1], ins[0]._value.shape[0]), None),
+    grad=lambda ins, out, dy: (UnsortedSegmentSum(dy, ins[1], *dim_inputs(ins[0], 0),
+                                                  num_segments=static_dim(ins[0], 0)), None),
     reference=_gather_reference, samples=_gather_samples, same_dtype=False)
 
 
@@ -171,26 +186,26 @@ def _segment_mean_grad_samples():
 # The adjoint of the segment mean: each row gets its segment's dy over the segment's size.
 UnsortedSegmentMeanGrad = defop(
     "UnsortedSegmentMeanGrad", _segment_mean_grad_kernel, _segment_mean_grad_rule,
-    grad=lambda ins, out, dy: (unsorted_segment_mean(dy, ins[1], ins[0]._value.shape[0]),
-                               None),
+    grad=lambda ins, out, dy: (UnsortedSegmentMean(dy, ins[1], *dim_inputs(ins[0], 0),
+                                                   num_segments=static_dim(ins[0], 0)), None),
     reference=_segment_mean_grad_reference, samples=_segment_mean_grad_samples,
     same_dtype=False, dtypes=dtypes.FLOATS | dtypes.COMPLEX)
 
 
-def _segment_mean_reference(data, segment_ids, num_segments):
+def _segment_mean_reference(data, segment_ids, *given, num_segments):
     if data.dtype.kind in "iu":
         def int_mean(rows):
             total = np.sum(rows, axis=0)
             return np.trunc(total / len(rows))
-        return segment_reference(int_mean)(data, segment_ids, num_segments)
-    return segment_reference(lambda rows: np.mean(rows, axis=0))(data, segment_ids,
-                                                                  num_segments)
+        return segment_reference(int_mean)(data, segment_ids, *given, num_segments=num_segments)
+    return segment_reference(lambda rows: np.mean(rows, axis=0))(
+        data, segment_ids, *given, num_segments=num_segments)
 
 
 UnsortedSegmentMean = defop(
     "UnsortedSegmentMean", _segment_mean_kernel, segment_rule("UnsortedSegmentMean"),
     grad=lambda ins, out, dy, num_segments: (UnsortedSegmentMeanGrad(dy, ins[1]), None),
-    reference=_segment_mean_reference, samples=segment_samples, same_dtype=False,
+    reference=_segment_mean_reference, samples=run_time_count_samples, same_dtype=False,
     dtypes=dtypes.NUMERIC)
 
 
@@ -254,12 +269,21 @@ DenseBincount = defop("DenseBincount", _bincount_kernel, _bincount_rule, grad=No
 
 def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
     """Sums the rows of `data` into `num_segments` rows by `segment_ids` (any order)."""
-    return UnsortedSegmentSum(data, segment_ids, num_segments=as_count(num_segments))
+    given, count = _count_args(num_segments)
+    return UnsortedSegmentSum(data, segment_ids, *given, num_segments=count)
 
 
 def unsorted_segment_mean(data, segment_ids, num_segments, name=None):
     """Means of the rows of `data` per segment (0 for empty segments)."""
-    return UnsortedSegmentMean(data, segment_ids, num_segments=as_count(num_segments))
+    given, count = _count_args(num_segments)
+    return UnsortedSegmentMean(data, segment_ids, *given, num_segments=count)
+
+
+def _count_args(num_segments):
+    """(extra inputs, attribute): a symbolic count (in a graph) is given at run time."""
+    if context.is_symbolic(num_segments):
+        return (num_segments,), None
+    return (), as_count(num_segments)
 
 
 def as_count(value):

@@ -13,6 +13,7 @@ import numpy as np
 from .. import dtypes
 from ..framework.convert import convert_to_tensor
 from . import shape_rules as rules
+from .dynamic_shape import dim_inputs, run_time, static_dim
 from .registry import Sample, defop
 from .sample_inputs import integers, rng, uniform
 
@@ -54,7 +55,7 @@ def _take_rule(x, indices, axis):
     return rules.Spec(tuple(_along_axis_rule("TakeAlongAxis", x, indices, axis)[1]), x.dtype)
 
 
-def _scatter_rule(updates, indices, axis, size):
+def _scatter_rule(updates, indices, *given, axis, size):
     axis, shape = _along_axis_rule("ScatterAddAlongAxis", updates, indices, axis)
     if updates.shape[axis] not in (None, 1, indices.shape[axis]):
         raise rules.invalid("ScatterAddAlongAxis", f"updates {list(updates.shape)} and indices "
@@ -63,7 +64,8 @@ def _scatter_rule(updates, indices, axis, size):
     return rules.Spec(tuple(shape), updates.dtype)
 
 
-def _scatter_kernel(updates, indices, axis, size):
+def _scatter_kernel(updates, indices, *given, axis, size):
+    size = run_time(size, given)
     shape = np.broadcast_shapes(updates.shape, indices.shape)
     axis = axis % len(shape)
     out = np.zeros(shape[:axis] + (size,) + shape[axis + 1:], dtype=updates.dtype)
@@ -87,7 +89,8 @@ def _take_reference(x, indices, axis):
     return out
 
 
-def _scatter_reference(updates, indices, axis, size):
+def _scatter_reference(updates, indices, *given, axis, size):
+    size = run_time(size, given)
     shape = np.broadcast_shapes(updates.shape, indices.shape)
     updates, indices = np.broadcast_to(updates, shape), np.broadcast_to(indices, shape)
     target = list(shape)
@@ -114,6 +117,9 @@ def _along_axis_samples(scatter):
                          dict(axis=axis, size=data_shape[axis]))
         else:
             yield Sample((uniform(gen, data_shape), indices), dict(axis=axis))
+    if scatter:  # the size given at run time
+        yield Sample((uniform(gen, (2, 3)), gen.integers(0, 4, (2, 3)).astype(np.int32),
+                      np.array(4)), dict(axis=1, size=None))
     ints = integers(gen, (2, 3))
     indices = np.array([[2, 2, 0], [1, 0, 1]], dtype=np.int64)
     attrs = dict(axis=1, size=3) if scatter else dict(axis=1)
@@ -123,14 +129,14 @@ def _along_axis_samples(scatter):
 TakeAlongAxis = defop(
     "TakeAlongAxis", lambda x, indices, axis: np.take_along_axis(x, indices, axis=axis),
     _take_rule,
-    grad=lambda ins, out, dy, axis: (
-        scatter_add_along_axis(dy, ins[1], axis, ins[0]._value.shape[axis]), None),
-    reference=_take_reference, samples=lambda: _along_axis_samples(False), same_dtype=False)
+    grad=lambda ins, out, dy, axis: (scatter_add_like(dy, ins[1], axis, ins[0]), None),
+    reference=_take_reference, samples=lambda: _along_axis_samples(False), same_dtype=False,
+    broadcasts=True)
 ScatterAddAlongAxis = defop(
     "ScatterAddAlongAxis", _scatter_kernel, _scatter_rule,
     grad=lambda ins, out, dy, axis, size: (take_along_axis(dy, ins[1], axis), None),
     reference=_scatter_reference, samples=lambda: _along_axis_samples(True),
-    same_dtype=False, dtypes=dtypes.NUMERIC)
+    same_dtype=False, dtypes=dtypes.NUMERIC, broadcasts=True)
 
 
 def take_along_axis(x, indices, axis):
@@ -141,6 +147,12 @@ def take_along_axis(x, indices, axis):
 def scatter_add_along_axis(updates, indices, axis, size):
     """Zeros of length `size` along `axis`, with each update added at its index."""
     return ScatterAddAlongAxis(updates, indices, axis=int(axis), size=int(size))
+
+
+def scatter_add_like(updates, indices, axis, x):
+    """scatter_add_along_axis into x's size along `axis` (known at run time in a graph)."""
+    return ScatterAddAlongAxis(updates, indices, *dim_inputs(x, axis), axis=axis,
+                               size=static_dim(x, axis))
 
 
 def _top_k_rule(x, k, sorted, index_type):  # noqa: A002  (TF's attribute name)
@@ -186,8 +198,7 @@ def _top_k_samples():
 
 
 def _top_k_grad(ins, out, dys, k, sorted, index_type):  # noqa: A002
-    size = ins[0]._value.shape[-1]
-    return (scatter_add_along_axis(dys[0], out[1], -1, size),)
+    return (scatter_add_like(dys[0], out[1], -1, ins[0]),)
 
 
 TopK = defop("TopKV2", _top_k_kernel, _top_k_rule, grad=_top_k_grad,

@@ -8,7 +8,9 @@ For each of an op's samples it checks
      (or, for ops declared not differentiable, that the tape gives None);
   4. graph: the op traced into a Graph, run by the interpreter and as generated code,
      gives exactly the eager result, and its shape rule copes with an unknown first
-     dimension.
+     dimension;
+  5. graph gradient: the op and its tape gradient traced into a Graph whose inputs'
+     first dimension is unknown, run both ways, give the eager gradient.
 `check_op` raises AssertionError naming the op, the sample and what differed.
 """
 
@@ -45,6 +47,7 @@ def check_op(op):
         check_unknown_batch(op, sample, outputs, where)
         if sample.grad:
             check_gradient(op, sample, where)
+            check_graph_gradient(op, sample, where)
     return len(samples)
 
 
@@ -124,8 +127,12 @@ def _is_float(array):
     return np.asarray(array).dtype.kind in "fc"
 
 
-def check_gradient(op, sample, where):
-    inputs = [a.astype(np.float64) if _is_float(a) else a for a in sample.inputs]
+def _float_inputs(sample):
+    return [a.astype(np.float64) if _is_float(a) else np.asarray(a) for a in sample.inputs]
+
+
+def _tape_gradient(op, sample, inputs):
+    """(cotangents of the float outputs, the tape's gradient of each input) eagerly."""
     tensors = [wrap(a) for a in inputs]
     with GradientTape(persistent=True) as tape:
         for t, a in zip(tensors, inputs):
@@ -137,6 +144,12 @@ def check_gradient(op, sample, where):
     cotangents = [gen.uniform(0.5, 1.5, np.shape(o._value)) for o in float_outputs]
     analytic = tape.gradient(float_outputs, tensors,
                              output_gradients=[wrap(c) for c in cotangents])
+    return cotangents, analytic
+
+
+def check_gradient(op, sample, where):
+    inputs = _float_inputs(sample)
+    cotangents, analytic = _tape_gradient(op, sample, inputs)
 
     def objective(arrays):
         outs = _as_tuple(op.kernel(*arrays, **sample.attrs))
@@ -160,6 +173,47 @@ def check_gradient(op, sample, where):
         assert np.allclose(got, numerical, rtol=rtol, atol=atol), (
             f"{where}: gradient of input {i} differs from finite differences:\n"
             f"analytic\n{got}\nnumerical\n{numerical}")
+
+
+def _unknown_batch(shape):
+    return (None,) + tuple(shape[1:]) if shape else ()
+
+
+def check_graph_gradient(op, sample, where):
+    """The tape's gradient built into a graph whose inputs (and output cotangents) have an
+    unknown first dimension equals the eager one, interpreted and compiled."""
+    inputs = _float_inputs(sample)
+    cotangents, analytic = _tape_gradient(op, sample, inputs)
+    graph = Graph()
+    placeholders = [graph.placeholder(spec_of(wrap(a)).dtype, _unknown_batch(a.shape))
+                    for a in inputs]
+    with graph.as_default():
+        with GradientTape(persistent=True) as tape:
+            for p, a in zip(placeholders, inputs):
+                if _is_float(a):
+                    tape.watch(p)
+            outputs = [o for o in _as_tuple(op(*placeholders, **sample.attrs))
+                       if np.dtype(o.dtype._np).kind in "fc"]
+        seeds = [graph.placeholder(o.dtype, o._shape) for o in outputs]
+        grads = tape.gradient(outputs, placeholders, output_gradients=seeds)
+    wanted = [i for i, g in enumerate(grads) if g is not None]
+    if not wanted:
+        return
+    fetches = [grads[i] for i in wanted]
+    arrays = inputs + cotangents
+    feeds = {p: wrap(a) for p, a in zip(placeholders + seeds, arrays)}
+    interpreted = [r._value for r in interpreter.run(graph, fetches, feeds)]
+    compiled = CompiledGraph(graph, placeholders + seeds, fetches).run(arrays)
+    rtol, atol = TOLERANCES[np.dtype(np.float64)]
+    for way, results in (("interpreted", interpreted), ("compiled", compiled)):
+        for i, value in zip(wanted, results):
+            eager = analytic[i]
+            eager = np.zeros_like(inputs[i]) if eager is None else np.asarray(eager._value)
+            value = np.asarray(value)
+            assert value.shape == eager.shape and np.allclose(
+                value, eager, rtol=rtol, atol=atol, equal_nan=True), (
+                f"{where}: gradient of input {i} built into a graph with unknown first "
+                f"dimensions ({way}) differs from eager:\n{value}\nvs\n{eager}")
 
 
 def _numerical_gradient(objective, inputs, index):

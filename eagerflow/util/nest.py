@@ -1,7 +1,10 @@
 """Nested structures (`tf.nest`): lists, tuples, namedtuples and dicts of leaves.
 
 Dicts flatten in sorted-key order, as in TF, so two dicts with the same keys
-line up whatever order they were written in.
+line up whatever order they were written in. With `expand_composites=True`,
+composite values (a TensorArray) count as structures too: they flatten into the
+tensors that hold their state (`_to_components()`) and are rebuilt around new
+ones (`template._from_components(tensors)`).
 """
 
 
@@ -9,22 +12,35 @@ def is_nested(structure):
     return isinstance(structure, (list, tuple, dict))
 
 
+def is_composite(value):
+    """Whether `value` is a composite: an object whose state is a list of tensors."""
+    return hasattr(type(value), "_to_components")
+
+
+def _expands(structure, expand_composites):
+    return is_nested(structure) or (expand_composites and is_composite(structure))
+
+
 def _children(structure):
     if isinstance(structure, dict):
         return [structure[k] for k in sorted(structure)]
+    if is_composite(structure):
+        return list(structure._to_components())
     return list(structure)
 
 
 def flatten(structure, expand_composites=False):
-    if not is_nested(structure):
+    if not _expands(structure, expand_composites):
         return [structure]
     flat = []
     for child in _children(structure):
-        flat.extend(flatten(child))
+        flat.extend(flatten(child, expand_composites))
     return flat
 
 
 def _rebuild(template, children):
+    if is_composite(template):
+        return template._from_components(children)
     if isinstance(template, dict):
         by_key = dict(zip(sorted(template), children))
         return type(template)((k, by_key[k]) for k in template)
@@ -33,23 +49,23 @@ def _rebuild(template, children):
     return type(template)(children)
 
 
-def _pack(template, leaves, index):
-    if not is_nested(template):
+def _pack(template, leaves, index, expand_composites):
+    if not _expands(template, expand_composites):
         return leaves[index], index + 1
     children = []
     for child in _children(template):
-        packed, index = _pack(child, leaves, index)
+        packed, index = _pack(child, leaves, index, expand_composites)
         children.append(packed)
     return _rebuild(template, children), index
 
 
 def pack_sequence_as(structure, flat_sequence, expand_composites=False):
     flat_sequence = list(flat_sequence)
-    expected = len(flatten(structure))
+    expected = len(flatten(structure, expand_composites))
     if expected != len(flat_sequence):
         raise ValueError(f"Could not pack sequence: structure has {expected} elements, but "
                          f"flat_sequence has {len(flat_sequence)} elements.")
-    return _pack(structure, flat_sequence, 0)[0]
+    return _pack(structure, flat_sequence, 0, expand_composites)[0]
 
 
 def assert_same_structure(nest1, nest2, check_types=True, expand_composites=False):

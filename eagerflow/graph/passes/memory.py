@@ -1,12 +1,12 @@
 """Memory planning for generated code.
 
 Every value is freed after its last use (codegen deletes it), and an elementwise
-op whose kernel is a NumPy ufunc (or a fused chain of them) writes its result into the buffer of an input
-that dies there — when that buffer belongs to the graph (made by another ufunc
-kernel, not a constant, a variable, a placeholder's array or a view), no other
-kind of op reads it (it might keep a view), and it has the output's shape and
-dtype. The plan reports the peak of live bytes with and
-without it.
+op whose kernel is a NumPy ufunc (or a fused chain of them) writes its result into
+the buffer of an input that dies there — when that buffer belongs to the graph
+(made by another such kernel, not a constant, a variable, a placeholder's array or
+a view), no other kind of op reads it (it might keep a view), and it surely has the
+output's shape and dtype when the graph runs. The plan reports the peak of live
+bytes with and without it.
 """
 
 import numpy as np
@@ -51,6 +51,19 @@ def _reusable_inputs(node):
     return range(len(node.inputs))
 
 
+def _same_at_run_time(node, tensor, out):
+    """Whether input `tensor` surely has the output's shape when the graph runs: the same
+    static shape, and no other input that could stretch one of its unknown dimensions."""
+    if not tensor._shape or tensor._shape != out._shape:
+        return False
+    unknown = [i for i, d in enumerate(reversed(tensor._shape)) if d is None]
+    for other in node.inputs:
+        if other is not tensor and unknown and (other._shape is None or any(
+                i < len(other._shape) and other._shape[-1 - i] != 1 for i in unknown)):
+            return False
+    return True
+
+
 def plan(nodes, fetches):
     """The plan for running `nodes` (in order) to compute `fetches`."""
     last_use, shared = {}, set()
@@ -70,8 +83,8 @@ def plan(nodes, fetches):
             tensor = node.inputs[index]
             if (id(tensor) in owned and id(tensor) not in shared
                     and last_use.get(id(tensor)) == position
-                    and id(tensor) not in kept and tensor._shape == out._shape
-                    and tensor._shape and tensor.dtype == out.dtype):
+                    and id(tensor) not in kept and _same_at_run_time(node, tensor, out)
+                    and tensor.dtype == out.dtype):
                 in_place[id(node)] = index
                 break
         owned.add(id(out))

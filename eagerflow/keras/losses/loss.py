@@ -99,7 +99,8 @@ def apply_mask(sample_weight, mask, dtype, reduction):
         return sample_weight
     mask = tf.cast(mask, dtype)
     if reduction in ("mean", "sum_over_batch_size"):
-        total = tf.cast(mask.shape.num_elements(), dtype)
+        count = mask.shape.num_elements()  # None in a graph with an unknown batch
+        total = tf.cast(tf.size(mask) if count is None else count, dtype)
         mask = mask * tf.math.divide_no_nan(total, tf.reduce_sum(mask))
     if sample_weight is None:
         return mask
@@ -116,6 +117,8 @@ def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
         return tf.math.divide_no_nan(loss, tf.cast(tf.reduce_sum(sample_weight), loss.dtype))
     if reduction in ("sum_over_batch_size", "mean", "mean_with_sample_weight"):
         count = values.shape.num_elements()
+        if count is None:  # a graph with an unknown batch: the count is known at run time
+            return tf.math.divide_no_nan(loss, tf.cast(tf.size(values), loss.dtype))
         return loss / count if count else tf.zeros_like(loss)
     return loss
 
