@@ -33,13 +33,15 @@ def eager_mode():
         building_graphs[:] = saved
 
 
-def at_run_time(compute, shape, dtype, name):
-    """compute() now when executing eagerly; while a graph is being built, a stateful node
-    that calls compute() on every run (random draws must not freeze into constants)."""
+def at_run_time(compute, shape, dtype, name, run_time_shape=None):
+    """compute(shape) now when executing eagerly; while a graph is being built, a stateful
+    node that calls it on every run (random draws must not freeze into constants). Where
+    the graph knows `shape` only in part (None entries), `run_time_shape`, a 1-D int
+    tensor, gives it when the node runs."""
     graph = current_graph()
     if graph is None:
-        return compute()
-    return graph.host_call(compute, shape, dtype, name)
+        return compute(shape)
+    return graph.host_call(compute, shape, dtype, name, run_time_shape)
 
 
 def is_symbolic(value):

@@ -275,10 +275,18 @@ class Graph:
         node.control_inputs = list(nodes)
         return node
 
-    def host_call(self, compute, shape, dtype, name):
-        """A stateful node whose value compute() makes on each run (e.g. a random draw)."""
-        spec = Spec(tuple(shape), dtypes.as_dtype(dtype))
-        return self._add(name, [], {}, [spec], lambda values: (compute(),),
+    def host_call(self, compute, shape, dtype, name, run_time_shape=None):
+        """A stateful node whose value compute(shape) makes on each run (e.g. a random
+        draw); `shape` may have None entries when `run_time_shape`, a 1-D int tensor,
+        gives the shape at run time."""
+        spec = Spec(None if shape is None else tuple(shape), dtypes.as_dtype(dtype))
+        if run_time_shape is None:
+            return self._add(name, [], {}, [spec], lambda values: (compute(shape),),
+                             stateful=True).outputs[0]
+
+        def run(values):
+            return (compute(tuple(int(d) for d in values[0]._value)),)
+        return self._add(name, [self.capture(run_time_shape)], {}, [spec], run,
                          stateful=True).outputs[0]
 
     @contextlib.contextmanager

@@ -10,7 +10,7 @@ from .. import dtypes
 from ..framework import context, random_seed
 from ..framework.convert import convert_to_tensor
 from ..framework.tensor import wrap
-from . import array_ops, math_binary, math_unary, reductions
+from . import array_ops, dynamic_shape, math_binary, math_unary, reductions
 from . import sample_inputs as si
 from . import shape_rules as rules
 from .registry import Sample, defop
@@ -128,11 +128,15 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
         return x
     shape = _noise_shape(x, noise_shape)
 
-    def draw_mask():
+    def draw_mask(shape):
         draw = random_seed.generator(seed).random(shape)
         return wrap(np.where(draw >= rate, 1 / (1 - rate), 0).astype(x.dtype._np))
+    run_time_shape = None
+    if None in shape:  # a graph that knows some of x's dimensions only at run time
+        run_time_shape = array_ops.stack([dynamic_shape.dim(x, i) if d is None else d
+                                          for i, d in enumerate(shape)])
     return math_binary.multiply(x, context.at_run_time(draw_mask, shape, x.dtype,
-                                                       "DropoutMask"))
+                                                       "DropoutMask", run_time_shape))
 
 
 def _checked_rate(rate):
@@ -148,7 +152,8 @@ def _checked_rate(rate):
 
 
 def _noise_shape(x, noise_shape):
-    """The mask's shape: x's by default; None entries of `noise_shape` take x's dims."""
+    """The mask's shape: x's by default; None entries of `noise_shape` take x's dims
+    (None where a graph knows them only at run time)."""
     shape = x.shape.as_list()
     if noise_shape is None:
         return tuple(shape)
@@ -158,7 +163,7 @@ def _noise_shape(x, noise_shape):
         dims = np.asarray(convert_to_tensor(noise_shape)).reshape(-1).tolist()
     if len(dims) == len(shape):
         dims = [s if d is None else d for d, s in zip(dims, shape)]
-    return tuple(int(d) for d in dims)
+    return tuple(None if d is None else int(d) for d in dims)
 
 
 # --- moments and batch normalization ----------------------------------------------------------

@@ -19,7 +19,7 @@ from ..framework.convert import convert_to_tensor
 from ..framework.random_seed import set_seed  # noqa: F401  (tf.random.set_seed)
 from ..framework.tensor import wrap
 from ..framework.tensor_shape import TensorShape
-from . import math_binary
+from . import dynamic_shape, math_binary
 
 _NORMAL_DTYPES = (dtypes.float16, dtypes.float32, dtypes.float64)
 _UNIFORM_DTYPES = _NORMAL_DTYPES + (dtypes.int32, dtypes.int64, dtypes.uint32, dtypes.uint64)
@@ -165,8 +165,12 @@ def _refuse_symbolic(op, *values):
 
 
 def _drawn_at_run_time(op, shape, dtype, compute, *values):
-    """The draw now when eager; inside a graph, a node drawing anew on every run."""
+    """compute(shape) now when eager; inside a graph, a node drawing anew on every run
+    (with a shape such as tf.shape(x), read when the node runs)."""
     _refuse_symbolic(op, *values)
+    if dynamic_shape.is_symbolic_shape(shape):
+        run_time_shape, known = dynamic_shape.shape_tensor(shape)
+        return context.at_run_time(compute, known, dtypes.as_dtype(dtype), op, run_time_shape)
     return context.at_run_time(compute, _checked_shape(op, shape), dtypes.as_dtype(dtype), op)
 
 
@@ -174,8 +178,8 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=No
     """Samples from a normal distribution with the given mean and standard deviation."""
     return _drawn_at_run_time(
         "RandomStandardNormal", shape, dtype,
-        lambda: draw_normal("RandomStandardNormal", random_seed.generator(seed), shape, mean,
-                            stddev, dtype), mean, stddev)
+        lambda shape: draw_normal("RandomStandardNormal", random_seed.generator(seed), shape,
+                                  mean, stddev, dtype), mean, stddev)
 
 
 def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None):
@@ -184,8 +188,8 @@ def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=
         raise ValueError(f"Must specify maxval for integer dtype {dtypes.as_dtype(dtype)!r}")
     return _drawn_at_run_time(
         "RandomUniform", shape, dtype,
-        lambda: draw_uniform("RandomUniform", random_seed.generator(seed), shape, minval,
-                             maxval, dtype), minval, maxval)
+        lambda shape: draw_uniform("RandomUniform", random_seed.generator(seed), shape,
+                                   minval, maxval, dtype), minval, maxval)
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None,
@@ -193,8 +197,9 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=Non
     """Normal samples, redrawn until within two standard deviations of the mean."""
     return _drawn_at_run_time(
         "TruncatedNormal", shape, dtype,
-        lambda: draw_normal("TruncatedNormal", random_seed.generator(seed), shape, mean,
-                            stddev, dtype, draw=truncated_standard_normal), mean, stddev)
+        lambda shape: draw_normal("TruncatedNormal", random_seed.generator(seed), shape,
+                                  mean, stddev, dtype, draw=truncated_standard_normal),
+        mean, stddev)
 
 
 def shuffle(value, seed=None, name=None):
@@ -202,7 +207,7 @@ def shuffle(value, seed=None, name=None):
     _refuse_symbolic("RandomShuffle", value)
     value = convert_to_tensor(value)
 
-    def compute():
+    def compute(_shape):  # value's own
         array = value._value
         if array.ndim == 0:
             return wrap(array)
@@ -212,7 +217,7 @@ def shuffle(value, seed=None, name=None):
 
 def categorical(logits, num_samples, dtype=None, seed=None, name=None):
     """Draws class indices from the distribution that each row of `logits` defines."""
-    def compute():
+    def compute(_shape):  # logits' rows by num_samples
         return draw_categorical("Multinomial", random_seed.generator(seed), logits,
                                 num_samples, dtype)
     _refuse_symbolic("Multinomial", logits)

@@ -175,3 +175,39 @@ def test_conv2d_transpose_with_a_run_time_output_shape():
     x = np.random.default_rng(4).random((3, 4, 4, 4)).astype(np.float32)
     expected = tf.nn.conv2d_transpose(x, w, [3, 8, 8, 2], 2, "SAME")
     np.testing.assert_array_equal(up(x).numpy(), expected.numpy())
+
+
+def test_random_draws_and_dropout_take_run_time_shapes():
+    @tf.function(input_signature=[tf.TensorSpec([None, 4])])
+    def noisy(x):
+        return (tf.nn.dropout(x, 0.5, seed=1), tf.random.normal(tf.shape(x)),
+                tf.random.uniform([tf.shape(x)[0], 2]))
+
+    masks = [node for node in noisy.get_concrete_function().graph.get_operations()
+             if node.type == "DropoutMask"]
+    assert [str(node.outputs[0].shape) for node in masks] == ["(None, 4)"]
+    for batch in (3, 5):
+        dropped, normal, uniform = noisy(tf.ones([batch, 4]))
+        assert dropped.shape == (batch, 4) and normal.shape == (batch, 4)
+        assert uniform.shape == (batch, 2)
+        assert set(np.unique(dropped.numpy())) <= {0.0, 2.0}
+    assert noisy.experimental_get_tracing_count() == 1
+
+
+def test_a_keras_model_with_dropout_trains_on_any_batch_size():
+    tf.keras.utils.set_random_seed(3)
+    model = tf.keras.Sequential([tf.keras.layers.Input((4,)), tf.keras.layers.Dense(3),
+                                 tf.keras.layers.Dropout(0.5), tf.keras.layers.Dense(1)])
+    optimizer = tf.keras.optimizers.SGD(0.1)
+
+    @tf.function(input_signature=[tf.TensorSpec([None, 4]), tf.TensorSpec([None, 1])])
+    def step(x, y):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(model(x, training=True) - y))
+        optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables),
+                                      model.trainable_variables))
+        return loss
+
+    for batch in (8, 3):
+        assert np.isfinite(float(step(tf.ones([batch, 4]), tf.zeros([batch, 1]))))
+    assert step.experimental_get_tracing_count() == 1
