@@ -392,7 +392,8 @@ def _attr_text(value):
         array = np.asarray(value._value)
         if array.size > 6:
             return f"<{value.dtype.name}{list(array.shape)}>"
-        return str(array[()]) if array.ndim == 0 else np.array2string(array, separator=", ")
+        return str(array[()]) if array.ndim == 0 else np.array2string(
+            array, separator=", ", max_line_width=1 << 30).replace("\n", "")
     if isinstance(value, Variable):
         return f"<variable {value.name}>"
     return repr(value)

@@ -199,3 +199,53 @@ def test_log_of_a_softmax_becomes_a_stable_log_softmax():
     shared = program(lambda x: [tf.math.log(tf.nn.softmax(x)), tf.nn.softmax(x) * 2.0], [3])
     kept = eliminate_common_subexpressions(shared)
     assert "LogSoftmax" not in [n.type for n in simplify_arithmetic(kept).graph.nodes]
+
+
+def test_passes_before_and_after_as_golden_strings():
+    w = tf.constant(np.arange(6, dtype=np.float32).reshape(3, 2) - 2.0)
+    b = tf.constant([0.5, -1.0])
+    dense = program(lambda x: tf.nn.relu(tf.nn.bias_add(tf.matmul(x, w), b)), [4, 3])
+    consts = ["%const = Const(value=[[-2., -1.], [ 0.,  1.], [ 2.,  3.]]) : float32[3,2]",
+              "%const_1 = Const(value=[ 0.5, -1. ]) : float32[2]"]
+    assert str(dense) == "\n".join([
+        "%x0 = Placeholder() : float32[4,3]", consts[0],
+        "%mat_mul = MatMul(%x0, %const) : float32[4,2]", consts[1],
+        "%bias_add = BiasAdd(%mat_mul, %const_1, data_format='NHWC') : float32[4,2]",
+        "%relu = Relu(%bias_add) : float32[4,2]",
+        "return %relu"])
+    from eagerflow.graph.passes.fusion import fuse_patterns
+    assert str(fuse_patterns(dense)) == "\n".join([
+        "%x0 = Placeholder() : float32[4,3]", *consts,
+        "%fused_mat_mul = FusedMatMul(%x0, %const, %const_1, activation='relu') : "
+        "float32[4,2]",
+        "return %fused_mat_mul"])
+
+    negations = program(lambda x: -(-(x * 1.0 + 0.0)), [2])
+    assert str(negations) == "\n".join([
+        "%x0 = Placeholder() : float32[2]",
+        "%const = Const(value=1.0) : float32[]",
+        "%mul = Mul(%x0, %const) : float32[2]",
+        "%const_1 = Const(value=0.0) : float32[]",
+        "%add = Add(%mul, %const_1) : float32[2]",
+        "%neg = Neg(%add) : float32[2]",
+        "%neg_1 = Neg(%neg) : float32[2]",
+        "return %neg_1"])
+    assert str(simplify_arithmetic(negations)) == "\n".join([
+        "%x0 = Placeholder() : float32[2]",
+        "%const = Const(value=1.0) : float32[]",
+        "%const_1 = Const(value=0.0) : float32[]",
+        "%neg = Neg(%x0) : float32[2]",     # dead now: the next pass removes it
+        "return %x0"])
+
+    twice = program(lambda x: tf.exp(x) + tf.exp(x), [2])
+    assert str(twice) == "\n".join([
+        "%x0 = Placeholder() : float32[2]",
+        "%exp = Exp(%x0) : float32[2]",
+        "%exp_1 = Exp(%x0) : float32[2]",
+        "%add = Add(%exp, %exp_1) : float32[2]",
+        "return %add"])
+    assert str(eliminate_common_subexpressions(twice)) == "\n".join([
+        "%x0 = Placeholder() : float32[2]",
+        "%exp = Exp(%x0) : float32[2]",
+        "%add = Add(%exp, %exp) : float32[2]",
+        "return %add"])
