@@ -18,11 +18,7 @@ with tf.Session() as sess:
 '''
 
 
-@pytest.fixture(autouse=True)
-def fresh_default_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
+pytestmark = pytest.mark.usefixtures("fresh_default_graph")
 
 
 def test_seed_tf1_program_runs_verbatim(capsys):

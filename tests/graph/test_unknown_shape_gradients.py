@@ -10,11 +10,7 @@ import eagerflow as tf
 v1 = tf.compat.v1
 
 
-@pytest.fixture(autouse=True)
-def fresh_default_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
+pytestmark = pytest.mark.usefixtures("fresh_default_graph")
 
 
 def regression_batches():
