@@ -188,7 +188,10 @@ def _source_tree(fn):
         source = textwrap.dedent(inspect.getsource(fn))
     except (OSError, TypeError) as error:
         raise ConversionError(f"no source code is available for {fn!r} ({error})") from None
-    tree = ast.parse(source)
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # a lambda's line taken out of its expression (a dict, a call)
+        raise ConversionError(f"the source of {fn!r} does not parse on its own") from None
     definition = tree.body[0]
     if not isinstance(definition, ast.FunctionDef):
         raise ConversionError(f"{fn!r} is not a plain `def` function (lambdas and async "

@@ -8,6 +8,7 @@ from . import array_shape  # noqa: F401
 from . import comparison  # noqa: F401
 from . import creation  # noqa: F401
 from . import dynamic_shape  # noqa: F401
+from . import dynamic_slicing  # noqa: F401
 from . import fused_elementwise  # noqa: F401
 from . import gather  # noqa: F401
 from . import indexing  # noqa: F401

@@ -1,11 +1,10 @@
 """Slicing: Tensor.__getitem__, strided_slice, slice.
 
-All three build one normalized key for the StridedSlice op: a tuple whose
-items are an int (pick one index, dropping the axis), a (start, stop, step)
-tuple (None = open end), None (a new axis of size 1) or Ellipsis (all the
-axes not otherwise named). The gradient scatters dy into zeros of the
-input's shape through the same key (StridedSliceGrad), whose own gradient is
-the slice again, so gradients of any order flow.
+All three build one normalized key (`slice_keys.py`) for the StridedSlice op.
+The gradient scatters dy into zeros of the input's shape through the same key
+(StridedSliceGrad), whose own gradient is the slice again, so gradients of any
+order flow. A key holding symbolic tensors (a loop counter indexing inside a
+graph) takes DynamicStridedSlice instead, which gets them as inputs.
 """
 
 import builtins
@@ -15,56 +14,20 @@ import numpy as np
 
 from .. import dtypes
 from ..errors import InvalidArgumentError
+from ..framework import context
+from ..framework.convert import convert_to_tensor
+from ..framework.tensor import Tensor
 from . import shape_rules as rules
 from .dynamic_shape import run_time, shape_inputs, static_shape
+from .dynamic_slicing import DynamicStridedSlice
 from .gather import boolean_mask
 from .registry import Sample, defop
 from .sample_inputs import integers, rng, uniform
-from ..framework.convert import convert_to_tensor
-from ..framework.tensor import Tensor
+from .slice_keys import (INDEX_DTYPES, TENSOR, numpy_key, scatter_reference, scattered_shape,
+                         slice_reference, sliced_shape)
 
 SLICE_TYPE_ERROR = ("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and "
                     "scalar tf.int32/tf.int64 tensors are valid indices")
-_INDEX_DTYPES = (dtypes.int16, dtypes.int32, dtypes.int64)
-_ALL = (None, None, 1)
-
-
-def _expanded(op, key, rank):
-    """`key` with its Ellipsis (explicit or implied at the end) spelled out as full slices."""
-    if key.count(Ellipsis) > 1:
-        raise rules.invalid(op, f"Multiple ellipses in slice spec not allowed (key {key})")
-    named = sum(1 for item in key if item is not None and item is not Ellipsis)
-    if named > rank:
-        raise rules.invalid(op, f"Index out of range using input dim {rank}; input has only "
-                                f"{rank} dims (key {key})")
-    if Ellipsis not in key:
-        key = key + (Ellipsis,)
-    at = key.index(Ellipsis)
-    return key[:at] + (_ALL,) * (rank - named) + key[at + 1:]
-
-
-def sliced_shape(op, shape, key):
-    """The shape `key` selects from `shape`, or an error naming the bad index."""
-    out, dim = [], 0
-    for position, item in enumerate(_expanded(op, key, len(shape))):
-        if item is None:
-            out.append(1)
-            continue
-        size = shape[dim]
-        if isinstance(item, tuple):
-            if item[2] == 0:
-                raise rules.invalid(op, f"strides[{position}] must be non-zero (key {key})")
-            out.append(None if size is None else len(range(*builtins.slice(*item).indices(size))))
-        elif size is not None and not -size <= item < size:
-            raise rules.invalid(op, f"slice index {item} of dimension {dim} out of bounds: "
-                                    f"dimension {dim} has size {size}, so the index must be in "
-                                    f"[{-size}, {size})")
-        dim += 1
-    return tuple(out)
-
-
-def _numpy_key(key):
-    return tuple(builtins.slice(*item) if isinstance(item, tuple) else item for item in key)
 
 
 def _strided_slice_rule(x, key):
@@ -72,53 +35,17 @@ def _strided_slice_rule(x, key):
 
 
 def _strided_slice_grad_rule(dy, *given, shape, key):
-    expected = sliced_shape("StridedSliceGrad", shape, key)
-    if len(expected) != len(dy.shape) or any(
-            a is not None and b is not None and a != b for a, b in zip(expected, dy.shape)):
-        raise rules.invalid("StridedSliceGrad", f"dy has shape {list(dy.shape)} but slicing "
-                                                f"{list(shape)} with {key} gives "
-                                                f"{list(expected)}")
-    return rules.Spec(tuple(shape), dy.dtype)
+    return rules.Spec(scattered_shape("StridedSliceGrad", dy.shape, shape, key), dy.dtype)
 
 
 def _scatter_kernel(dy, *given, shape, key):
     out = np.zeros(run_time(shape, given), dy.dtype)
-    out[_numpy_key(key)] = dy
+    out[numpy_key(key)] = dy
     return out
-
-
-def _picked_indices(shape, key):
-    """Per input axis, the indices `key` selects, found without NumPy's slicing."""
-    picked, dim = [], 0
-    named = sum(1 for item in key if item is not None and item is not Ellipsis)
-    for item in key:
-        if item is Ellipsis:
-            for _ in range(len(shape) - named):
-                picked.append(np.arange(shape[dim]))
-                dim += 1
-        elif item is not None:
-            size = shape[dim]
-            if isinstance(item, int):
-                chosen = [item % size]
-            else:
-                chosen = list(range(*builtins.slice(*item).indices(size)))
-            picked.append(np.array(chosen, dtype=np.intp))
-            dim += 1
-    picked += [np.arange(d) for d in shape[dim:]]
-    return picked
-
-
-def _slice_reference(x, key):
-    out_shape = sliced_shape("StridedSlice", x.shape, key)
-    return np.asarray(x[np.ix_(*_picked_indices(x.shape, key))]).reshape(out_shape)
 
 
 def _slice_grad_reference(dy, *given, shape, key):
-    shape = run_time(shape, given)
-    picked = _picked_indices(shape, key)
-    out = np.zeros(shape, dy.dtype)
-    out[np.ix_(*picked)] = dy.reshape([len(p) for p in picked])
-    return out
+    return scatter_reference(dy, run_time(shape, given), key)
 
 
 SLICE_CASES = [
@@ -150,38 +77,73 @@ def _strided_slice_grad_samples():
 
 
 StridedSlice = defop(
-    "StridedSlice", lambda x, key: x[_numpy_key(key)], _strided_slice_rule,
+    "StridedSlice", lambda x, key: x[numpy_key(key)], _strided_slice_rule,
     grad=lambda ins, out, dy, key: (StridedSliceGrad(dy, *shape_inputs(ins[0]),
                                                      shape=static_shape(ins[0]), key=key),),
-    reference=_slice_reference, samples=_strided_slice_samples)
+    reference=slice_reference, samples=_strided_slice_samples)
 StridedSliceGrad = defop(
     "StridedSliceGrad", _scatter_kernel, _strided_slice_grad_rule,
     grad=lambda ins, out, dy, shape, key: (StridedSlice(dy, key=key),),
     reference=_slice_grad_reference, samples=_strided_slice_grad_samples, same_dtype=False)
 
 
+class _SymbolicIndex(Exception):
+    """Raised at a symbolic tensor in a key: the key needs DynamicStridedSlice."""
+
+
+def _is_scalar_index(item, rank):
+    """Whether `item` (a tensor or array of rank `rank`, None if unknown) has an index dtype
+    and may be a scalar."""
+    dtype = getattr(item, "dtype", None)
+    try:
+        return dtype is not None and dtypes.as_dtype(dtype) in INDEX_DTYPES and rank in (0, None)
+    except TypeError:
+        return False
+
+
+def _known_at_run_time(item):
+    """Whether item's value exists only when a graph runs: a symbolic tensor, or a variable
+    while a graph is built."""
+    return context.is_symbolic(item) or bool(context.building_graphs) and hasattr(
+        item, "_as_tensor")
+
+
 def _as_index(item):
     """An int for anything TF accepts as an integer index, else TF's TypeError."""
     if isinstance(item, numbers.Integral):
         return int(item)
-    dtype = getattr(item, "dtype", None)
-    try:
-        is_index = dtype is not None and dtypes.as_dtype(dtype) in _INDEX_DTYPES
-    except TypeError:
-        is_index = False
-    if not is_index or np.ndim(item) != 0:
+    if item.__class__ is not Tensor and _known_at_run_time(item):
+        raise _SymbolicIndex
+    if not _is_scalar_index(item, np.ndim(item)):
         raise TypeError(f"{SLICE_TYPE_ERROR}, got {item!r}")
     return int(np.asarray(item))
 
 
-def _key_item(item):
+def _key_item(item, index=_as_index):
     if item is None or item is Ellipsis:
         return item
     if isinstance(item, builtins.slice):
-        start, stop, step = (None if v is None else _as_index(v)
-                             for v in (item.start, item.stop, item.step))
-        return (start, stop, 1 if step is None else step)
-    return _as_index(item)
+        start, stop, step = item.start, item.stop, item.step
+        return (None if start is None else index(start), None if stop is None else index(stop),
+                1 if step is None else index(step))
+    return index(item)
+
+
+def _dynamic_slice(tensor, items):
+    """tensor[items] for items holding symbolic scalar tensors: DynamicStridedSlice with
+    TENSOR in their places."""
+    tensors = []
+
+    def index(item):
+        if not _known_at_run_time(item):
+            return _as_index(item)
+        item = convert_to_tensor(item)  # a variable: its read node
+        if not _is_scalar_index(item, item.ndim):
+            raise TypeError(f"{SLICE_TYPE_ERROR}, got {item!r}")
+        tensors.append(item)
+        return TENSOR
+    key = tuple(_key_item(item, index) for item in items)
+    return DynamicStridedSlice(tensor, *tensors, key=key)
 
 
 def _is_mask(key):
@@ -194,12 +156,16 @@ def _is_mask(key):
 
 
 def getitem(tensor, key):
-    """tensor[key] with TF's rules: ints, slices, None, Ellipsis, scalar int tensors; a
-    boolean tensor key applies boolean_mask."""
+    """tensor[key] with TF's rules: ints, slices, None, Ellipsis, scalar int tensors (symbolic
+    ones too: DynamicStridedSlice); a boolean tensor key applies boolean_mask."""
     if _is_mask(key):
         return boolean_mask(tensor, key)
     items = key if isinstance(key, (list, tuple)) else (key,)
-    return StridedSlice(tensor, key=tuple(_key_item(item) for item in items))
+    try:
+        key = tuple(_key_item(item) for item in items)
+    except _SymbolicIndex:
+        return _dynamic_slice(tensor, items)
+    return StridedSlice(tensor, key=key)
 
 
 def _int_list(values):

@@ -250,3 +250,11 @@ def test_and_or_on_python_values_keep_python_semantics():
     assert pick(tf.constant(1.0), True)[1] == "on"
     assert pick(tf.constant(1.0), 0)[1] == "off"
     assert float(pick(tf.constant(1.0), 0)[0]) == 2.0
+
+
+def test_a_lambda_whose_line_does_not_parse_alone_runs_as_written(caplog):
+    table = {
+        "double": tf.function(lambda x: x * 2.0),
+    }
+    assert float(table["double"](tf.constant(3.0))) == 6.0
+    assert "could not convert" in caplog.text
