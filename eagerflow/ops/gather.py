@@ -11,9 +11,11 @@ from .. import dtypes
 from ..errors import InvalidArgumentError
 from . import shape_rules as rules
 from .array_ops import reshape
-from .dynamic_shape import run_time, shape_inputs, static_shape
+from . import comparison, dynamic_shape
+from .dynamic_shape import dim, run_time, shape_inputs, static_shape
 from .registry import Sample, defop
 from .sample_inputs import integers, rng, uniform
+from ..framework import context
 from ..framework.convert import convert_to_tensor
 
 
@@ -196,18 +198,28 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
 
 
 def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
-    """The entries of `tensor` where `mask` is true; mask's dims collapse into one."""
+    """The entries of `tensor` where `mask` is true; mask's dims collapse into one. In a
+    graph the positions come from tf.where when it runs (a None dimension)."""
     tensor, mask = convert_to_tensor(tensor), convert_to_tensor(mask)
-    shape, mask_shape = tensor._value.shape, mask._value.shape
+    shape, mask_shape = static_shape(tensor), static_shape(mask)
     if not mask_shape:
         raise ValueError("mask cannot be scalar.")
     axis = 0 if axis is None else int(axis)
     axis = axis + len(shape) if axis < 0 else axis
-    masked = shape[axis:axis + len(mask_shape)]
-    if masked != mask_shape:
+    end = axis + len(mask_shape)
+    masked = shape[axis:end]
+    if any(None not in (a, b) and a != b for a, b in zip(masked, mask_shape)) or \
+            len(masked) != len(mask_shape):
         raise ValueError(f"Shapes {masked} and {mask_shape} are incompatible: boolean_mask "
-                         f"needs the mask's shape to match tensor.shape[{axis}:"
-                         f"{axis + len(mask_shape)}] (tensor shape {shape})")
-    merged = shape[:axis] + (int(np.prod(mask_shape)),) + shape[axis + len(mask_shape):]
-    positions = np.flatnonzero(mask._value).astype(np.int64)
-    return GatherV2(reshape(tensor, merged), positions, axis=axis, batch_dims=0)
+                         f"needs the mask's shape to match tensor.shape[{axis}:{end}] "
+                         f"(tensor shape {shape})")
+    if not context.is_symbolic(mask) and not context.is_symbolic(tensor):
+        merged = shape[:axis] + (int(np.prod(mask_shape)),) + shape[end:]
+        positions = np.flatnonzero(mask._value).astype(np.int64)
+        return GatherV2(reshape(tensor, merged), positions, axis=axis, batch_dims=0)
+    merged = [dim(tensor, i) for i in range(axis)] + [-1] + \
+        [dim(tensor, i) for i in range(end, len(shape))]
+    positions = reshape(comparison.Where(reshape(mask, [-1])), [-1])
+    flat = dynamic_shape.reshape(tensor, merged) if dynamic_shape.is_symbolic_shape(merged) \
+        else reshape(tensor, merged)
+    return GatherV2(flat, positions, axis=axis, batch_dims=0)

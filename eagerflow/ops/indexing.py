@@ -147,10 +147,11 @@ def _dynamic_slice(tensor, items):
 
 
 def _is_mask(key):
-    """Whether TF reads `key` as a boolean mask: a Python bool, a bool Tensor or array."""
+    """Whether TF reads `key` as a boolean mask: a Python bool, a bool tensor (symbolic
+    too) or array."""
     if isinstance(key, bool):
         return True
-    if isinstance(key, Tensor):
+    if isinstance(key, Tensor) or context.is_symbolic(key):
         return key.dtype is dtypes.bool
     return isinstance(key, np.ndarray) and key.dtype == np.bool_
 

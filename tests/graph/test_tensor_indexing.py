@@ -177,3 +177,32 @@ def test_gather_with_a_scalar_tensor_index():
     graph = tf.function(lambda x, i: tf.gather(x, i), autograph=False)
     np.testing.assert_array_equal(graph(X, I).numpy(), X.numpy()[1])
     assert graph.get_concrete_function(X, I).structured_outputs.shape.as_list() == [4]
+
+
+@pytest.mark.parametrize("masking", [
+    lambda x: tf.boolean_mask(x, x > 4.0),
+    lambda x: x[x > 4.0],
+    lambda x: tf.boolean_mask(x, x[:, 0] > 3.0),
+    lambda x: tf.boolean_mask(x, x[0] > 1.0, axis=1),
+], ids=["2-D mask", "x[mask]", "rows", "columns"])
+def test_boolean_masks_in_graphs_match_eager(masking):
+    x = tf.constant(np.arange(12, dtype=np.float32).reshape(3, 4))
+    graph = tf.function(masking, autograph=False)
+    np.testing.assert_array_equal(graph(x).numpy(), masking(x).numpy())
+
+
+def test_a_boolean_mask_over_an_unknown_batch_and_its_gradient():
+    @tf.function(input_signature=[tf.TensorSpec([None, 2])])
+    def positive_sum(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            kept = tf.boolean_mask(x, x[:, 0] > 0.0)
+            total = tf.reduce_sum(kept * kept)
+        return kept, tape.gradient(total, x)
+
+    x = tf.constant([[1.0, 2.0], [-1.0, 5.0], [3.0, -4.0]])
+    kept, grad = positive_sum(x)
+    assert positive_sum.get_concrete_function().structured_outputs[0].shape.as_list() == [
+        None, 2]
+    np.testing.assert_array_equal(kept.numpy(), [[1.0, 2.0], [3.0, -4.0]])
+    np.testing.assert_array_equal(grad.numpy(), [[2.0, 4.0], [0.0, 0.0], [6.0, -8.0]])
