@@ -3,7 +3,8 @@ tensors."""
 
 from ..framework import context
 from ..graph import control_flow
-from ..ops import array_shape, comparison, gather
+from ..framework.tensor import Tensor
+from ..ops import array_shape, comparison, creation, gather
 
 
 class Undefined:
@@ -14,6 +15,32 @@ class Undefined:
 
     def __repr__(self):
         return f"<undefined {self.name}>"
+
+
+class UndefinedReturn:
+    """What a function with a `return` inside a loop returns until that return runs. It
+    holds no tensors (a composite of none); where a tensor loop or `if` needs it to have
+    a type, it becomes zeros of the type the `return` gives (learned by tracing)."""
+
+    _awaits_writes = True
+
+    def _to_components(self):
+        return []
+
+    def _from_components(self, components):
+        return self
+
+    def _component_specs(self):
+        return []
+
+    def _shaped_by(self, other):
+        if not _symbolic(other) and not isinstance(other, Tensor):
+            return self
+        shape = [0 if d is None else d for d in other.shape.as_list()]
+        return creation.zeros(shape, other.dtype)
+
+    def __repr__(self):
+        return "<undefined return value>"
 
 
 def ld(name, scope):
@@ -58,9 +85,12 @@ def while_stmt(test, body, state, names):
 
 
 def for_stmt(iterable, body, state, names, stop=None):
-    """`stop` names the flag a lowered `break` sets (None when the loop has none)."""
+    """`stop` names the flag a lowered `break` sets (None when the loop has none). A loop
+    over a tensor inside a graph becomes a graph loop (TF's rule), also when the tensor's
+    value is known while tracing (tf.range of Python numbers)."""
     flag = None if stop is None else names.index(stop)
-    if not _symbolic(iterable):
+    in_graph = isinstance(iterable, Tensor) and context.current_graph() is not None
+    if not (_symbolic(iterable) or in_graph):
         for item in iterable:
             state = body(item, *state)
             if flag is not None:

@@ -20,6 +20,7 @@ return or yield are left as Python.
 """
 
 import ast
+import copy
 import inspect
 import textwrap
 import types
@@ -83,6 +84,7 @@ def _located(statements, original):
 class _Converter(ast.NodeTransformer):
     def __init__(self):
         self.count = 0
+        self.flags = []  # the break/continue flags made, set False again before each loop
 
     def _name(self, prefix):
         self.count += 1
@@ -146,6 +148,7 @@ class _Converter(ast.NodeTransformer):
             return [], node, None
         if lowered is None:
             return [], node, None
+        self.flags += lowered[0]
         return lowered[0], lowered[1], brk
 
     def visit_While(self, node):
@@ -203,7 +206,12 @@ def _source_tree(fn):
 def _converted_tree(fn):
     tree, definition = _source_tree(fn)
     returns.lower_function(definition)
-    return ast.fix_missing_locations(_Converter().visit(tree)), definition
+    converter = _Converter()
+    tree = converter.visit(tree)
+    # Every flag also starts at the top: an inner loop's flags then have a value when an
+    # enclosing tensor loop takes them as loop variables.
+    definition.body[:0] = [copy.deepcopy(flag) for flag in converter.flags]
+    return ast.fix_missing_locations(tree), definition
 
 
 def to_code(fn):

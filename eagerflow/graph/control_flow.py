@@ -22,6 +22,7 @@ from ..framework.tensor_shape import TensorShape
 from ..ops.registry import Spec
 from ..util import nest
 from ..autodiff.tape import GradientTape
+from . import interpreter
 from .codegen import CompiledGraph
 from .ir import Graph
 
@@ -43,6 +44,14 @@ class _SubGraph:
     @property
     def captured(self):
         return [outer for outer, _ in self.graph.captures.values()]
+
+    def run_eagerly(self, args, captured_values):
+        """The outputs, as tensors, for argument and capture tensors: the sub-graph's ops
+        run one by one as eager ops, so a tape recording outside the graph sees them."""
+        feeds = dict(zip(self.inputs, args))
+        feeds.update((inner, captured_values[id(outer)])
+                     for outer, inner in self.graph.captures.values())
+        return interpreter.run(self.graph, self.outputs, feeds)
 
     def run(self, args, captured_values):
         """Arrays of the outputs for argument and capture arrays."""
@@ -80,6 +89,8 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
 
     def run(values):
         chosen = branches[0] if _truth(values[0]) else branches[1]
+        if context.recording_tapes:  # a tape outside the function differentiates the branch
+            return chosen.run_eagerly([], {id(c): v for c, v in zip(captured, values[1:])})
         known = {id(outer): v._value for outer, v in zip(captured, values[1:])}
         return [wrap(a) for a in chosen.run([], known)]
 
@@ -158,6 +169,8 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     history = []  # the states each iteration started from, kept when a tape needs them
 
     def run(values):
+        if context.recording_tapes:
+            return run_eagerly(values)
         state = [v._value for v in values[:count]]
         known = {id(outer): v._value for outer, v in zip(captured, values[count:])}
         history.clear()
@@ -169,6 +182,20 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
             state = list(step.run(state, known))
             iterations += 1
         return [wrap(a) for a in state]
+
+    def run_eagerly(values):
+        """The loop with eager ops, which a tape recording outside the function sees."""
+        state = list(values[:count])
+        known = {id(outer): v for outer, v in zip(captured, values[count:])}
+        history.clear()
+        iterations = 0
+        while (maximum_iterations is None or iterations < maximum_iterations) and _truth(
+                condition.run_eagerly(state, known)[0]):
+            if record is not None:
+                history.append([v._value for v in state])
+            state = list(step.run_eagerly(state, known))
+            iterations += 1
+        return state
 
     node = graph._add("While", flat + captured, {"cond": condition.graph, "body": step.graph},
                       specs, run, name=name or "while")

@@ -172,16 +172,72 @@ def test_early_returns_in_ifs_convert():
     assert sign_label.experimental_get_tracing_count() == 1
 
 
-def test_returns_inside_loops_are_left_as_python():
+def test_returns_inside_tensor_loops_convert():
     @tf.function
     def first_positive(xs):
         for x in xs:
             if x > 0:
                 return x
-        return tf.constant(0.0)
+        return tf.constant(-1.0)
 
-    with pytest.raises(TypeError, match="Iterating over the symbolic tf.Tensor"):
-        first_positive(tf.constant([-1.0, 2.0]))
+    assert float(first_positive(tf.constant([-1.0, 2.0, 3.0]))) == 2.0
+    assert float(first_positive(tf.constant([-1.0, -2.0, -3.0]))) == -1.0
+    assert first_positive.experimental_get_tracing_count() == 1
+
+    @tf.function
+    def first_square_above(n, target):
+        i = tf.constant(0)
+        while i < n:
+            if i * i >= target:
+                return i
+            i += 1
+        return -1
+
+    assert int(first_square_above(tf.constant(10), tf.constant(20))) == 5
+    assert int(first_square_above(tf.constant(3), tf.constant(20))) == -1
+
+
+def test_a_return_in_a_nested_loop_leaves_both_loops():
+    @tf.function
+    def first_pair(n):
+        for i in tf.range(n):
+            for j in tf.range(n):
+                if i * j == 6:
+                    return i * 10 + j
+        return -1
+
+    assert int(first_pair(tf.constant(5))) == 23
+    assert int(first_pair(tf.constant(3))) == -1
+
+
+def test_returns_in_python_loops_keep_python_semantics():
+    @tf.function
+    def first_big(values, x):
+        for v in values:
+            if v > 1:
+                return x * v
+        return x
+
+    assert float(first_big([0, 2, 3], tf.constant(1.5))) == 3.0
+    assert float(first_big([0], tf.constant(1.5))) == 1.5
+
+
+def test_gradients_flow_through_a_return_inside_a_loop():
+    def scaled_until(x, limit):
+        y = x
+        for k in tf.range(1, 10):
+            y = x * tf.cast(k, tf.float32)
+            if y > limit:
+                return y * y
+        return x
+
+    x = tf.constant(1.5)
+    for fn in (scaled_until, tf.function(scaled_until)):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = fn(x, tf.constant(4.0))
+        assert float(y) == 20.25                         # k = 3: (3x)^2
+        assert float(tape.gradient(y, x)) == 18.0 * 1.5   # d/dx 9x^2
 
 
 def test_to_code_shows_the_conversion():

@@ -126,3 +126,22 @@ def test_gradients_flow_through_graph_while_loop():
     np.testing.assert_allclose(float(dw), 3 * 8 * 1.5 ** 2, rtol=1e-6)
     y, (dx, dw) = f(tf.constant(1.0))
     np.testing.assert_allclose(float(dx), 3 * 1.5 ** 3, rtol=1e-6)
+
+
+def test_a_tape_outside_a_function_differentiates_its_cond_and_while_loop():
+    @tf.function
+    def cube(x):
+        _, y = tf.while_loop(lambda i, y: i < 3, lambda i, y: (i + 1, y * x),
+                             (0, tf.constant(1.0)))
+        return y
+
+    @tf.function
+    def square_if_positive(x):
+        return tf.cond(x > 0, lambda: x * x, lambda: x)
+
+    x = tf.constant(1.5)
+    for fn, expected in ((cube, 3 * 1.5 ** 2), (square_if_positive, 3.0)):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = fn(x)
+        assert float(tape.gradient(y, x)) == pytest.approx(expected)
