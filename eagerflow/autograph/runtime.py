@@ -5,6 +5,7 @@ from ..framework import context
 from ..graph import control_flow
 from ..framework.tensor import Tensor
 from ..ops import array_shape, comparison, creation, gather
+from ..util import nest
 
 
 class Undefined:
@@ -34,13 +35,20 @@ class UndefinedReturn:
         return []
 
     def _shaped_by(self, other):
-        if not _symbolic(other) and not isinstance(other, Tensor):
+        """Zeros shaped like the tensors of `other`, what a `return` gave elsewhere."""
+        if isinstance(other, UndefinedReturn):
             return self
-        shape = [0 if d is None else d for d in other.shape.as_list()]
-        return creation.zeros(shape, other.dtype)
+        return nest.map_structure(_zeros_like_spec, other)
 
     def __repr__(self):
         return "<undefined return value>"
+
+
+def _zeros_like_spec(value):
+    """Zeros of a tensor's static shape (0 for unknown dims); other values as they are."""
+    if not (_symbolic(value) or isinstance(value, Tensor)):
+        return value
+    return creation.zeros([0 if d is None else d for d in value.shape.as_list()], value.dtype)
 
 
 def ld(name, scope):

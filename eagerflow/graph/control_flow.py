@@ -106,13 +106,13 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
 
 
 def _shaped_like(fn, other):
-    """fn, its results that await writes (a TensorArray written only in the other branch)
-    given buffers shaped like the other branch's."""
+    """fn, its results that await writes (a TensorArray written only in the other branch,
+    an AutoGraph return value set only there) shaped like the other branch's."""
     def shaped():
         result = fn()
-        leaves = [v._shaped_by(o) if getattr(v, "_awaits_writes", False) else v
-                  for v, o in zip(nest.flatten(result), nest.flatten(other))]
-        return nest.pack_sequence_as(result, leaves)
+        return nest.map_aligned(
+            lambda v, o: v._shaped_by(o) if getattr(v, "_awaits_writes", False) else v,
+            result, other)
     return shaped
 
 
@@ -298,8 +298,7 @@ def _shaped_by_body(body, loop_vars, shape_invariants, graph):
     repack = _repacker(loop_vars)
     trial = _SubGraph(lambda *v: body(*_as_args(repack(v), loop_vars)),
                       _loop_specs(loop_vars, shape_invariants), graph)
-    written = nest.flatten(trial.structure if isinstance(loop_vars, (list, tuple))
-                           else [trial.structure])
+    written = trial.structure if isinstance(loop_vars, (list, tuple)) else [trial.structure]
     return _captured(_shaped_like(lambda: loop_vars, written)(), graph)
 
 

@@ -68,6 +68,16 @@ def pack_sequence_as(structure, flat_sequence, expand_composites=False):
     return _pack(structure, flat_sequence, 0, expand_composites)[0]
 
 
+def map_aligned(func, structure, other):
+    """func(part, other_part) where `structure` and `other` line up: they descend together
+    while both are nested; where either is a leaf, func gets the two parts there (a leaf
+    of `structure` may meet a whole structure of `other`). Rebuilt like `structure`."""
+    if not (is_nested(structure) and is_nested(other)):
+        return func(structure, other)
+    return _rebuild(structure, [map_aligned(func, s, o) for s, o in
+                                zip(_children(structure), _children(other))])
+
+
 def assert_same_structure(nest1, nest2, check_types=True, expand_composites=False):
     if is_nested(nest1) != is_nested(nest2):
         raise ValueError(f"The two structures don't have the same nested structure: "

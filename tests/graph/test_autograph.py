@@ -197,6 +197,18 @@ def test_returns_inside_tensor_loops_convert():
     assert int(first_square_above(tf.constant(3), tf.constant(20))) == -1
 
 
+def test_a_loop_may_return_a_tuple():
+    @tf.function
+    def first_above(n, limit):
+        for i in tf.range(n):
+            if i > limit:
+                return i, i * 2
+        return -1, -2
+
+    assert [int(v) for v in first_above(tf.constant(5), tf.constant(2))] == [3, 6]
+    assert [int(v) for v in first_above(tf.constant(2), tf.constant(2))] == [-1, -2]
+
+
 def test_a_return_in_a_nested_loop_leaves_both_loops():
     @tf.function
     def first_pair(n):
