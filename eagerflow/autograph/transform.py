@@ -84,7 +84,8 @@ def _located(statements, original):
 class _Converter(ast.NodeTransformer):
     def __init__(self):
         self.count = 0
-        self.flags = []  # the break/continue flags made, set False again before each loop
+        self.depth = 0   # how many loops enclose the statement being converted
+        self.flags = []  # flags of loops inside loops, also set at the function's start
 
     def _name(self, prefix):
         self.count += 1
@@ -148,12 +149,18 @@ class _Converter(ast.NodeTransformer):
             return [], node, None
         if lowered is None:
             return [], node, None
-        self.flags += lowered[0]
+        if self.depth:
+            self.flags += lowered[0]
         return lowered[0], lowered[1], brk
+
+    def _visit_loop_body(self, node):
+        self.depth += 1
+        self.generic_visit(node)
+        self.depth -= 1
 
     def visit_While(self, node):
         prelude, node, _ = self._lower_jumps(node)
-        self.generic_visit(node)
+        self._visit_loop_body(node)
         if _escapes([node]) or node.orelse:
             return prelude + [node]
         names = _assigned_names(node.body)
@@ -171,10 +178,10 @@ class _Converter(ast.NodeTransformer):
 
     def visit_For(self, node):
         if node.orelse or not isinstance(node.target, ast.Name):
-            self.generic_visit(node)
+            self._visit_loop_body(node)
             return node
         prelude, node, brk = self._lower_jumps(node)
-        self.generic_visit(node)
+        self._visit_loop_body(node)
         if _escapes([node]):
             return prelude + [node]
         names = [n for n in _assigned_names(node.body) if n != node.target.id]
@@ -208,8 +215,8 @@ def _converted_tree(fn):
     returns.lower_function(definition)
     converter = _Converter()
     tree = converter.visit(tree)
-    # Every flag also starts at the top: an inner loop's flags then have a value when an
-    # enclosing tensor loop takes them as loop variables.
+    # An inner loop's flags also start at the top, so they have a value when an enclosing
+    # tensor loop takes them as loop variables.
     definition.body[:0] = [copy.deepcopy(flag) for flag in converter.flags]
     return ast.fix_missing_locations(tree), definition
 
