@@ -38,9 +38,10 @@ class _TensorKey(tuple):
 def _key(value):
     if isinstance(value, TensorSpec):
         return _TensorKey((value.dtype.name, tuple(value.shape.as_list())))
-    if isinstance(value, (Tensor, np.ndarray, np.generic)):
-        dtype = value.dtype.name if isinstance(value, Tensor) else str(value.dtype)
-        return _TensorKey((dtype, tuple(value.shape)))
+    if isinstance(value, Tensor):
+        return _TensorKey((value.dtype.name, value._value.shape))
+    if isinstance(value, (np.ndarray, np.generic)):
+        return _TensorKey((str(value.dtype), value.shape))
     if isinstance(value, (list, tuple)):
         return (type(value).__name__,) + tuple(_key(v) for v in value)
     if isinstance(value, dict):
@@ -60,8 +61,20 @@ def _describe(key):
     return repr(key)
 
 
+def _plain_positional_names(signature):
+    """The parameter names positional arguments bind to, in order; None when the function
+    takes *args or keyword-only parameters (calls then bind through the signature)."""
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    parameters = list(signature.parameters.values())
+    if any(p.kind not in kinds for p in parameters):
+        return None
+    return [p.name for p in parameters]
+
+
 def _compatible(key, trace_key):
     """Whether an argument key fits a (possibly shape-relaxed) trace's key."""
+    if key == trace_key:
+        return True
     if isinstance(key, _TensorKey) and isinstance(trace_key, _TensorKey):
         return key[0] == trace_key[0] and len(key[1]) == len(trace_key[1]) and all(
             t is None or t == d for d, t in zip(key[1], trace_key[1]))
@@ -156,6 +169,7 @@ class Function:
         self.reduce_retracing = reduce_retracing
         self.name = name or getattr(python_function, "__name__", "function")
         self._signature = inspect.signature(python_function)
+        self._positional_names = _plain_positional_names(self._signature)
         self._traces = []
         self._retrace_reasons = []
         self.__doc__ = python_function.__doc__
@@ -189,7 +203,10 @@ class Function:
     def _named_keys(self, args, kwargs):
         if self.input_signature is not None:
             return (("input_signature", tuple(_key(s) for s in self.input_signature)),)
-        bound = self._signature.bind(*args, **kwargs)
+        names = self._positional_names
+        if not kwargs and names is not None and len(args) <= len(names):
+            return tuple((name, _key(value)) for name, value in zip(names, args))
+        bound = self._signature.bind(*args, **kwargs)  # keywords, *args, **kwargs
         return tuple((name, _key(value)) for name, value in bound.arguments.items())
 
     def _concrete_for(self, args, kwargs):

@@ -30,10 +30,14 @@ def _children(structure):
 
 
 def flatten(structure, expand_composites=False):
-    if not _expands(structure, expand_composites):
+    if isinstance(structure, (list, tuple)):
+        children = structure
+    elif isinstance(structure, dict) or (expand_composites and is_composite(structure)):
+        children = _children(structure)
+    else:
         return [structure]
     flat = []
-    for child in _children(structure):
+    for child in children:
         flat.extend(flatten(child, expand_composites))
     return flat
 
