@@ -237,6 +237,11 @@ class TensorArray:
         return self._with(buffer, TensorShape([
             d if h is not None else None for d, h in zip(self._element_shape, held)]))
 
+    def _trace_key(self):
+        """What a tf.function's trace depends on besides the buffer's dtype and shape."""
+        return (self._dtype.name, self._dynamic_size, tuple(self._element_shape.as_list())
+                if self._element_shape.rank is not None else None)
+
     def _component_specs(self):
         """What a loop may assume of the buffer across iterations: its dtype, its element
         shape, and its size unless dynamic_size lets it grow."""

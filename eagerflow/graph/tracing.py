@@ -44,6 +44,9 @@ def _key(value):
         return _TensorKey((str(value.dtype), value.shape))
     if isinstance(value, (list, tuple)):
         return (type(value).__name__,) + tuple(_key(v) for v in value)
+    if nest.is_composite(value):  # a TensorArray: its static facts and its tensors' keys
+        return ("composite", type(value).__name__, value._trace_key()) + tuple(
+            _key(c) for c in value._to_components())
     if isinstance(value, dict):
         return ("dict",) + tuple((k, _key(value[k])) for k in sorted(value))
     if value is None or isinstance(value, (bool, int, float, str, complex)):
@@ -342,7 +345,7 @@ def _is_tensor_leaf(value):
 
 
 def _tensor_leaves(structure):
-    return [v for v in nest.flatten(structure) if _is_tensor_leaf(v)]
+    return [v for v in nest.flatten(structure, expand_composites=True) if _is_tensor_leaf(v)]
 
 
 def _tensor_key_leaves(key):
@@ -359,7 +362,9 @@ def _flat_tensor_keys(key):
 
 
 def _map_tensor_leaves(fn, structure):
-    return nest.map_structure(lambda v: fn(v) if _is_tensor_leaf(v) else v, structure)
+    leaves = nest.flatten(structure, expand_composites=True)
+    return nest.pack_sequence_as(structure, [fn(v) if _is_tensor_leaf(v) else v
+                                             for v in leaves], expand_composites=True)
 
 
 def _check_signature(name, signature, args):

@@ -284,3 +284,20 @@ def test_a_function_can_return_a_tensor_array():
     result = squares(tf.constant(4))
     assert isinstance(result, tf.TensorArray)
     np.testing.assert_array_equal(result.stack().numpy(), [0.0, 1.0, 4.0, 9.0])
+
+
+def test_a_function_takes_a_tensor_array_argument():
+    @tf.function
+    def appended(ta, value):
+        return ta.write(ta.size(), value)
+
+    ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True).write(0, 1.0)
+    ta = appended(ta, tf.constant(2.0))
+    np.testing.assert_array_equal(ta.stack().numpy(), [1.0, 2.0])
+    other = tf.TensorArray(tf.float32, size=0, dynamic_size=True).write(0, 5.0)
+    np.testing.assert_array_equal(appended(other, tf.constant(6.0)).stack().numpy(),
+                                  [5.0, 6.0])
+    assert appended.experimental_get_tracing_count() == 1   # both buffers have one row
+    np.testing.assert_array_equal(appended(ta, tf.constant(3.0)).stack().numpy(),
+                                  [1.0, 2.0, 3.0])
+    assert appended.experimental_get_tracing_count() == 2   # a buffer of two rows
