@@ -2,10 +2,12 @@
 
 In-memory data (NumPy arrays, tensors, and lists/dicts of them) is sliced
 into batches, shuffled per epoch from a stream of its own (so shuffling
-never shifts the random numbers that initialize weights). Python generators
-are consumed as they are.
+never shifts the random numbers that initialize weights). A tf.data.Dataset (any
+re-iterable) is iterated afresh each epoch; Python generators are consumed as
+they are.
 """
 
+import logging
 import math
 
 import numpy as np
@@ -16,6 +18,7 @@ from ...framework.variables import Variable
 from ...util import nest
 
 _SHUFFLE_STREAM = "keras.fit.shuffle"
+_LOG = logging.getLogger("eagerflow")
 
 
 def unpack(data):
@@ -120,18 +123,57 @@ class GeneratorData:
             step += 1
 
 
-def is_generator(x):
-    return hasattr(x, "__next__") or (hasattr(x, "__iter__") and not isinstance(
-        x, (np.ndarray, list, tuple, dict, Tensor, Variable)) and not hasattr(x, "shape"))
+class IterableData:
+    """Batches from a re-iterable source (a tf.data.Dataset): a fresh pass every epoch, or,
+    with `steps` per epoch, one pass continued across epochs (Keras's rule)."""
+
+    def __init__(self, iterable, steps=None):
+        self.iterable = iterable
+        self.steps = steps if steps is not None else _known_length(iterable)
+        self._fixed_steps = steps is not None
+        self._iterator = None
+
+    def grouped_batches(self, group):
+        for step, batch in enumerate(self.batches()):
+            yield step, 1, batch
+
+    def batches(self):
+        if not self._fixed_steps:
+            yield from (unpack(data) for data in self.iterable)
+            return
+        if self._iterator is None:
+            self._iterator = iter(self.iterable)
+        for _ in range(self.steps):
+            try:
+                data = next(self._iterator)
+            except StopIteration:
+                _LOG.warning("Your input ran out of data; interrupting training. Make sure "
+                             "that your dataset can generate at least `steps_per_epoch * "
+                             "epochs` batches (you may need `.repeat()`).")
+                return
+            yield unpack(data)
+
+
+def _known_length(iterable):
+    try:
+        return len(iterable)
+    except TypeError:  # an infinite or unknown cardinality
+        return None
+
+
+def is_reiterable(x):
+    """Whether x is iterated afresh by each `iter(x)` (a Dataset), not an in-memory array."""
+    return hasattr(x, "__iter__") and not hasattr(x, "__next__") and not isinstance(
+        x, (np.ndarray, list, tuple, dict, Tensor, Variable)) and not hasattr(x, "shape")
 
 
 def make(x, y=None, sample_weight=None, batch_size=None, shuffle=False, steps=None):
-    """ArrayData or GeneratorData for fit/evaluate/predict arguments."""
-    if is_generator(x):
+    """ArrayData, IterableData or GeneratorData for fit/evaluate/predict arguments."""
+    if hasattr(x, "__next__") or is_reiterable(x):
         if y is not None or sample_weight is not None:
             raise ValueError("`y` and `sample_weight` must not be given when `x` is a "
-                             "generator: it yields them itself.")
-        return GeneratorData(x, steps)
+                             "dataset or generator: it yields them itself.")
+        return IterableData(x, steps) if is_reiterable(x) else GeneratorData(x, steps)
     return ArrayData(x, y, sample_weight, batch_size or 32, shuffle, steps)
 
 

@@ -396,6 +396,47 @@ def test_generator_with_sample_weights():
     assert model.evaluate(triples, verbose=0) == pytest.approx(0.5)
 
 
+class Batches:
+    """A re-iterable source of batches, like a tf.data.Dataset: each iter() starts over."""
+
+    def __init__(self, batches):
+        self.batches = batches
+
+    def __iter__(self):
+        return iter(self.batches)
+
+    def __len__(self):
+        return len(self.batches)
+
+
+def test_a_reiterable_source_is_iterated_afresh_every_epoch():
+    x = data(12, 1)
+    source = Batches([(x[i:i + 4], 2.0 * x[i:i + 4]) for i in range(0, 12, 4)])
+    steps = []
+    counter = keras.callbacks.LambdaCallback(on_train_batch_end=lambda b, logs: steps.append(b))
+    model = identity_model()
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse")
+    history = model.fit(source, epochs=3, verbose=0, callbacks=[counter],
+                        validation_data=source)
+    assert steps == [0, 1, 2] * 3
+    assert len(history.history["val_loss"]) == 3
+    assert model.evaluate(source, verbose=0) == pytest.approx(
+        model.evaluate(x, 2.0 * x, batch_size=4, verbose=0))
+
+
+def test_steps_per_epoch_continues_one_pass_across_epochs(caplog):
+    x = np.arange(5, dtype="float32").reshape(5, 1)
+    source = Batches([(x[i:i + 1], x[i:i + 1]) for i in range(5)])
+    seen = []
+    model = identity_model()
+    model.compile(optimizer=frozen_sgd(), loss="mse")
+    recorder = keras.callbacks.LambdaCallback(
+        on_train_batch_end=lambda b, logs: seen.append(b))
+    model.fit(source, steps_per_epoch=2, epochs=3, verbose=0, callbacks=[recorder])
+    assert seen == [0, 1, 0, 1, 0]          # the fifth batch ends the single pass
+    assert "ran out of data" in caplog.text
+
+
 def test_seed_multimodal_model_trains_with_dict_losses_and_metrics():
     # Seed 001's multimodal model with smaller images, to keep the test fast.
     from eagerflow.keras.layers import Concatenate, Conv2D, Dense, Flatten, Input, MaxPooling2D
