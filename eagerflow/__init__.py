@@ -3,7 +3,7 @@
 This module only re-exports; README.md says where things live.
 """
 
-from . import autograph, compat, config, dtypes, errors  # noqa: F401
+from . import autograph, compat, config, data, dtypes, errors  # noqa: F401
 from . import linalg, math, nn, random  # noqa: F401
 from .autodiff.custom_gradient import custom_gradient  # noqa: F401
 from .compat.v1 import (  # noqa: F401  (TF 1.x's top-level names, for TF1 programs)
