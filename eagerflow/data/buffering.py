@@ -43,9 +43,6 @@ class ShuffleDataset(Dataset):
                 buffer[slot] = refill
             yield chosen
 
-    def _spec(self):
-        return self._input.element_spec
-
     def _cardinality(self):
         return self._input._cardinality()
 
@@ -93,9 +90,6 @@ class PrefetchDataset(Dataset):
         finally:
             stop.set()  # the consumer is done (or gone): the producer stops at its next put
 
-    def _spec(self):
-        return self._input.element_spec
-
     def _cardinality(self):
         return self._input._cardinality()
 
@@ -140,9 +134,6 @@ class CacheDataset(Dataset):
             filling.append(element)
             yield element
         self._cached = filling
-
-    def _spec(self):
-        return self._input.element_spec
 
     def _cardinality(self):
         return self._input._cardinality()

@@ -4,7 +4,8 @@ its input; iterating one runs lazy Python generators down the chain, so a pipeli
 only its buffers (shuffle, prefetch, cache) in memory.
 
 A subclass implements `_iterate()` (a generator of elements, each a structure of eager
-tensors), `_spec()` (the element_spec) and `_cardinality()` (a Python int).
+tensors), `_cardinality()` (a Python int) and, unless its elements are its input's
+(`self._input`) unchanged in type, `_spec()` (the element_spec).
 """
 
 import numpy as np
@@ -23,6 +24,9 @@ class Dataset:
     """A sequence of elements, each a structure (tuples, dicts) of tensors."""
 
     _element_spec = None
+
+    def _spec(self):
+        return self._input.element_spec
 
     # --- sources ---------------------------------------------------------------------
 

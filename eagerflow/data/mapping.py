@@ -64,8 +64,5 @@ class FilterDataset(Dataset):
             if keep._value:
                 yield element
 
-    def _spec(self):
-        return self._input.element_spec
-
     def _cardinality(self):
         return UNKNOWN_CARDINALITY

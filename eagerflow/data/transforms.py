@@ -29,9 +29,6 @@ class RepeatDataset(Dataset):
             if not produced:
                 return  # an empty input repeated forever is still empty
 
-    def _spec(self):
-        return self._input.element_spec
-
     def _cardinality(self):
         count, size = self._count, self._input._cardinality()
         if count == 0 or size == 0:
@@ -51,9 +48,6 @@ class TakeDataset(Dataset):
     def _iterate(self):
         elements = self._input._iterate()
         yield from elements if self._count < 0 else itertools.islice(elements, self._count)
-
-    def _spec(self):
-        return self._input.element_spec
 
     def _cardinality(self):
         size = self._input._cardinality()
@@ -76,9 +70,6 @@ class SkipDataset(Dataset):
                 pass
             return
         yield from itertools.islice(elements, self._count, None)
-
-    def _spec(self):
-        return self._input.element_spec
 
     def _cardinality(self):
         size = self._input._cardinality()
