@@ -14,7 +14,6 @@ from ..framework.convert import convert_to_tensor
 from ..util import nest
 from .tape import GradientTape
 
-_tapes = context.recording_tapes
 
 
 class _UserGradient:
@@ -56,15 +55,10 @@ def custom_gradient(f=None):
     @functools.wraps(f)
     def wrapped(*args, **kwargs):
         inputs = [convert_to_tensor(a) for a in args]
-        if not _tapes:
+        if not context.recording_tapes():
             return f(*inputs, **kwargs)[0]
-        outer = list(_tapes)
-        _tapes.clear()
-        try:
-            with GradientTape() as probe:
-                result, grad_fn = f(*inputs, **kwargs)
-        finally:
-            _tapes[:] = outer
+        with context.tapes_paused(), GradientTape() as probe:
+            result, grad_fn = f(*inputs, **kwargs)
         variables = probe.watched_variables()
         if variables and "variables" not in inspect.signature(grad_fn).parameters:
             raise TypeError(f"custom_gradient function {f.__name__!r} reads variables "
@@ -75,7 +69,7 @@ def custom_gradient(f=None):
         record = _UserGradient(f.__name__, grad_fn, len(inputs), variables, multi)
         reads = [v._as_tensor() for v in variables]
         outputs = tuple(flat) if multi else flat[0]
-        for tape in _tapes:
+        for tape in context.recording_tapes():
             tape._record(record, inputs + reads, {}, outputs)
         return nest.pack_sequence_as(result, flat)
 

@@ -14,7 +14,6 @@ from ..framework.tensor import Tensor
 from ..util import nest
 from . import backprop
 
-_tapes = context.recording_tapes
 
 
 class UnconnectedGradients:
@@ -46,16 +45,16 @@ class GradientTape:
         return False
 
     def _push(self):
-        if self in _tapes:
+        if self._recording:
             raise ValueError("This GradientTape is already recording.")
-        _tapes.append(self)
+        context.push_tape(self)
 
     def _pop(self):
-        _tapes.remove(self)
+        context.pop_tape(self)
 
     @property
     def _recording(self):
-        return any(t is self for t in _tapes)
+        return any(t is self for t in context.recording_tapes())
 
     # Called by op dispatch and by variable reads.
     def _record(self, op, inputs, attrs, outputs):

@@ -16,8 +16,8 @@ from .convert import convert_to_tensor
 from .tensor import Tensor, _numpy_text, _Reference, wrap
 from .tensor_shape import TensorShape
 
-_tapes = context.recording_tapes
-_graphs = context.building_graphs
+_active = context.active
+_state = context.state
 # Called with each new variable (tf.compat.v1 keeps TF1 variables' initial values).
 creation_hooks = []
 # References to an array held by nothing but the variable: its attribute and
@@ -89,13 +89,14 @@ class Variable:
     def _as_tensor(self):
         """A tensor of the current value, registered with recording tapes; while a graph
         is being built, a read node of that graph."""
-        if _graphs:
-            return _graphs[-1].read_variable(self)
-        tensor = wrap(self._value)
-        if _tapes:
-            for tape in _tapes:
+        if _active:
+            if _state.building_graphs:
+                return _state.building_graphs[-1].read_variable(self)
+            tensor = wrap(self._value)
+            for tape in _state.recording_tapes:
                 tape._read_variable(self, tensor)
-        return tensor
+            return tensor
+        return wrap(self._value)
 
     def read_value(self):
         return self._as_tensor()
@@ -107,7 +108,7 @@ class Variable:
         return value[()] if value.ndim == 0 else value
 
     def assign(self, value, use_locking=None, name=None, read_value=True):
-        if _graphs:
+        if _active and _state.building_graphs:
             return self._assign_in_graph("assign", value)
         new = self._checked(value, "assign")
         if self._exclusive():
@@ -125,14 +126,14 @@ class Variable:
     def _assign_in_graph(self, method, value):
         """While building a graph: a stateful assign node; returns a read of the new value
         that runs the assignment when fetched (as TF1's assign ops do)."""
-        graph = _graphs[-1]
+        graph = _state.building_graphs[-1]
         assign = graph.assign_variable(self, method, value)
         read = graph.read_variable(self)
         read.node.control_inputs = [assign]
         return read
 
     def _update(self, ufunc, delta, what):
-        if _graphs:
+        if _active and _state.building_graphs:
             return self._assign_in_graph(what, delta)
         delta = self._checked(delta, what)
         if self._exclusive():

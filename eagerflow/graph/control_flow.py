@@ -89,7 +89,7 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
 
     def run(values):
         chosen = branches[0] if _truth(values[0]) else branches[1]
-        if context.recording_tapes:  # a tape outside the function differentiates the branch
+        if context.recording_tapes():  # a tape outside the function differentiates the branch
             return chosen.run_eagerly([], {id(c): v for c, v in zip(captured, values[1:])})
         known = {id(outer): v._value for outer, v in zip(captured, values[1:])}
         return [wrap(a) for a in chosen.run([], known)]
@@ -99,7 +99,7 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
                       name=name or "cond")
     multi = len(node.outputs) != 1
     record = _CondGradient(pred, true_fn, false_fn, captured, multi)
-    for tape in context.recording_tapes:
+    for tape in context.recording_tapes():
         tape._record(record, [pred] + captured, {},
                      tuple(node.outputs) if multi else node.outputs[0])
     return nest.pack_sequence_as(branches[0].structure, node.outputs, expand_composites=True)
@@ -169,7 +169,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     history = []  # the states each iteration started from, kept when a tape needs them
 
     def run(values):
-        if context.recording_tapes:
+        if context.recording_tapes():
             return run_eagerly(values)
         state = [v._value for v in values[:count]]
         known = {id(outer): v._value for outer, v in zip(captured, values[count:])}
@@ -201,9 +201,9 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                       specs, run, name=name or "while")
     record = None
     if any(any(id(x) in tape._tracked for x in flat + captured)
-           for tape in context.recording_tapes):
+           for tape in context.recording_tapes()):
         record = _WhileGradient(graph, step_fn, specs, captured, history)
-        for tape in context.recording_tapes:
+        for tape in context.recording_tapes():
             tape._record(record, flat + captured, {}, tuple(node.outputs))
     return repack(node.outputs)
 

@@ -18,6 +18,6 @@ def get_default_graph():
 
 def reset_default_graph():
     """Starts a fresh global default graph."""
-    if context.building_graphs:
+    if context.building_graphs():
         raise AssertionError("Do not use tf.reset_default_graph() to clear nested graphs.")
     _default_graph[0] = None

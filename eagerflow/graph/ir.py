@@ -11,7 +11,6 @@ nodes, all kept in program order. Graphs print as one typed line per node:
     %add = Add(%x, %Const) : float32[None,3]
 """
 
-import contextlib
 import os
 import sys
 
@@ -207,7 +206,7 @@ class Graph:
         node = self._add(op.name, tensors, dict(attrs), specs,
                          lambda values: op(*values, **attrs), op=op)
         outputs = tuple(node.outputs) if op.multi_output else node.outputs[0]
-        for tape in context.recording_tapes:
+        for tape in context.recording_tapes():
             tape._record(op, tensors, attrs, outputs)
         return outputs
 
@@ -246,7 +245,7 @@ class Graph:
         name = _snake(variable.name.split(":")[0].split("/")[-1])
         tensor = self._add("ReadVariableOp", [], {"variable": variable}, [spec],
                            lambda values: (variable._as_tensor(),), name=name + "/read").outputs[0]
-        for tape in context.recording_tapes:
+        for tape in context.recording_tapes():
             tape._read_variable(variable, tensor)
         return tensor
 
@@ -289,14 +288,9 @@ class Graph:
         return self._add(name, [self.capture(run_time_shape)], {}, [spec], run,
                          stateful=True).outputs[0]
 
-    @contextlib.contextmanager
     def as_default(self):
         """Ops run inside build into this graph instead of executing."""
-        context.building_graphs.append(self)
-        try:
-            yield self
-        finally:
-            context.building_graphs.pop()
+        return context.building(self)
 
     # --- inspection ----------------------------------------------------------------
 

@@ -136,7 +136,7 @@ class ConcreteFunction:
     def _run(self, feeds):
         """Generated code when no tape records (the fast path); otherwise the interpreter,
         whose eager ops the tapes see."""
-        if context.recording_tapes:
+        if context.recording_tapes():
             return interpreter.run(self.graph, self._fetches, feeds)
         compiled = self._compiled()
         try:
@@ -184,7 +184,7 @@ class Function:
         return _BoundFunction(self, instance)
 
     def __call__(self, *args, **kwargs):
-        if context.building_graphs or _run_eagerly[0]:
+        if context.building_graphs() or _run_eagerly[0]:
             return self.python_function(*args, **kwargs)  # inlined into the outer trace
         return self._concrete_for(args, kwargs)._call_flat(_tensor_leaves((args, kwargs)))
 

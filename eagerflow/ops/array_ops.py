@@ -12,7 +12,6 @@ from ..framework import context
 from ..framework.convert import convert_to_tensor
 from ..framework.tensor_shape import TensorShape
 
-_building_graphs = context.building_graphs
 
 
 def shape_tuple(shape):
@@ -60,7 +59,7 @@ Reshape = defop("Reshape", lambda x, shape: np.reshape(x, shape),
 def reshape(tensor, shape, name=None):
     """`tensor` with the same elements in `shape` (one entry may be -1; in a graph the
     shape may hold tensors, as in [tf.shape(x)[0], -1])."""
-    if _building_graphs and dynamic_shape.is_symbolic_shape(shape):
+    if context.building_graphs() and dynamic_shape.is_symbolic_shape(shape):
         return dynamic_shape.reshape(tensor, shape)
     return Reshape(tensor, shape=shape_tuple(shape))
 
@@ -89,7 +88,7 @@ BroadcastTo = defop("BroadcastTo", lambda x, shape: np.broadcast_to(x, shape),
 
 def broadcast_to(input, shape, name=None):  # noqa: A002  (TF's argument name)
     """`input` broadcast to `shape`, following NumPy's broadcasting rules."""
-    if _building_graphs and dynamic_shape.is_symbolic_shape(shape):
+    if context.building_graphs() and dynamic_shape.is_symbolic_shape(shape):
         return dynamic_shape.broadcast_to(input, shape)
     return BroadcastTo(input, shape=shape_tuple(shape))
 

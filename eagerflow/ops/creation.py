@@ -67,7 +67,7 @@ def _filled(shape, value, dtype):
 def zeros(shape, dtype=dtypes.float32, name=None):
     """A tensor of `shape` filled with zeros (empty strings for tf.string)."""
     dtype = dtypes.as_dtype(dtype)
-    if context.building_graphs and dynamic_shape.is_symbolic_shape(shape):
+    if context.building_graphs() and dynamic_shape.is_symbolic_shape(shape):
         return _filled(shape, b"" if dtype is dtypes.string else 0, dtype)
     if dtype is dtypes.string:
         return wrap(np.full(_dims(shape), b"", dtype=object))
@@ -79,7 +79,7 @@ def ones(shape, dtype=dtypes.float32, name=None):
     dtype = dtypes.as_dtype(dtype)
     if dtype is dtypes.string:
         raise TypeError("tf.ones does not support dtype tf.string (there is no string one).")
-    if context.building_graphs and dynamic_shape.is_symbolic_shape(shape):
+    if context.building_graphs() and dynamic_shape.is_symbolic_shape(shape):
         return _filled(shape, 1, dtype)
     return wrap(np.ones(_dims(shape), dtype._np))
 
@@ -121,7 +121,7 @@ Fill = defop("Fill", _fill_kernel, _fill_rule,
 
 def fill(dims, value, name=None):
     """A tensor of shape `dims` with every element equal to the scalar `value`."""
-    if context.building_graphs and dynamic_shape.is_symbolic_shape(dims):
+    if context.building_graphs() and dynamic_shape.is_symbolic_shape(dims):
         value = convert_to_tensor(value)
         if value._value.ndim:
             raise rules.invalid("Fill", f"value must be a scalar, got shape "

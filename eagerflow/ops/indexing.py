@@ -104,7 +104,7 @@ def _is_scalar_index(item, rank):
 def _known_at_run_time(item):
     """Whether item's value exists only when a graph runs: a symbolic tensor, or a variable
     while a graph is built."""
-    return context.is_symbolic(item) or bool(context.building_graphs) and hasattr(
+    return context.is_symbolic(item) or bool(context.building_graphs()) and hasattr(
         item, "_as_tensor")
 
 

@@ -35,7 +35,8 @@ Sample.__doc__ = ("Harness inputs for one op call: NumPy arrays, Python attribut
 
 REGISTRY = {}
 
-_tapes = context.recording_tapes
+_active = context.active
+_state = context.state
 
 
 class OpDef:
@@ -88,8 +89,8 @@ class OpDef:
         else:
             outputs = _new(Tensor)
             outputs._value = out
-        if _tapes:
-            for tape in _tapes:
+        if _active:
+            for tape in _state.recording_tapes:
                 tape._record(self, inputs, attrs, outputs)
         return outputs
 
