@@ -138,4 +138,6 @@ class Session:
 
 
 from . import v1_train as train  # noqa: E402,F401  (tf.compat.v1.train; it needs this module)
-from .v1_train import AUTO_REUSE, get_variable, gradients  # noqa: E402,F401
+from .v1_train import get_variable, gradients  # noqa: E402,F401
+from .variable_scope import (  # noqa: E402,F401
+    AUTO_REUSE, VariableScope, get_variable_scope, variable_scope)

@@ -1,5 +1,5 @@
 """TF1 training on graphs: tf.gradients, the tf.train optimizers' minimize(), and
-get_variable.
+get_variable (named and shared through variable_scope.py).
 
 `gradients` differentiates a graph after it was built: the graph's op nodes
 are exactly the records a GradientTape would have kept, so the same reverse
@@ -7,17 +7,23 @@ sweep (autodiff/backprop.py) builds the backward nodes into the graph.
 """
 
 import math
+import weakref
 
 import numpy as np
 
 from .. import dtypes
 from ..autodiff import backprop
 from ..framework import context
-from ..framework.naming import scoped_name
+from ..framework.convert import convert_to_tensor
 from ..framework.variables import Variable
 from ..graph.default_graph import get_default_graph
 from ..ops import creation, math_binary, math_unary, random_ops
+from ..train import (  # noqa: F401  (TF1 programs find these in tf.compat.v1.train too)
+    Checkpoint, CheckpointManager, get_checkpoint_state, latest_checkpoint, list_variables,
+    load_checkpoint, load_variable)
 from ..util import nest
+from . import variable_scope
+from .variable_scope import AUTO_REUSE
 
 
 class _GraphRecords:
@@ -131,39 +137,67 @@ class AdamOptimizer(Optimizer):
         beta2_power.assign(beta2_power * self._beta2)
 
 
-_variable_store = {}  # (id(graph), scoped name) -> variable made by get_variable
+# graph -> {full name: variable made by get_variable}; weak, so that a graph's variables
+# go with it (and a new graph at a recycled address starts empty)
+_variable_stores = weakref.WeakKeyDictionary()
 
 
 def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=None,
                  trainable=True, reuse=None, **kwargs):
-    """TF1's get_variable: a new variable named `name` in the current name scope, made by
-    `initializer` (glorot_uniform for floats by default), or — with reuse=True — the one
-    already made under that name."""
-    full_name = scoped_name(name)
-    key = (id(get_default_graph()), full_name)
-    if key in _variable_store:
+    """TF1's get_variable: a new variable named `name` in the current variable scope (see
+    variable_scope.py), made by `initializer` (the scope's, else glorot_uniform for
+    floats, zeros otherwise; a constant initializer gives the shape), or, when reusing
+    (`reuse` here or the scope's: True or AUTO_REUSE), the one made under that name."""
+    scope = variable_scope.get_variable_scope()
+    full_name = variable_scope.full_variable_name(name)
+    reuse = reuse or scope.reuse
+    store = _variable_stores.setdefault(get_default_graph(), {})
+    existing = store.get(full_name)
+    if existing is not None:
         if reuse not in (True, AUTO_REUSE):
-            raise ValueError(f"Variable {full_name} already exists, disallowed. Did you mean "
-                             f"to set reuse=True or reuse=tf.AUTO_REUSE in VarScope?")
-        return _variable_store[key]
+            raise ValueError(f"Variable {full_name} already exists and this variable scope "
+                             f"does not reuse variables: to share it, open the scope with "
+                             f"reuse=True or reuse=tf.compat.v1.AUTO_REUSE.")
+        _check_shared(full_name, existing, shape, dtype)
+        return existing
     if reuse is True:
-        raise ValueError(f"Variable {full_name} does not exist, or was not created with "
-                         f"tf.get_variable(). Did you mean to set reuse=tf.AUTO_REUSE in "
-                         f"VarScope?")
-    dtype = dtypes.as_dtype(dtype or "float32")
-    shape = tuple(shape or ())
+        raise ValueError(f"Variable {full_name} does not exist (or was not made by "
+                         f"get_variable), and reuse=True only returns existing variables: "
+                         f"use reuse=tf.compat.v1.AUTO_REUSE to create it when missing.")
+    initializer = initializer if initializer is not None else scope.initializer
+    if initializer is not None and not callable(initializer):
+        if shape is not None:
+            raise ValueError(f"get_variable({full_name!r}): a constant initializer gives the "
+                             f"shape itself; pass no `shape` with it.")
+        with context.eager_mode():
+            initializer = convert_to_tensor(initializer, dtype=dtype or scope.dtype)
+        dtype = initializer.dtype
+    elif shape is None:
+        raise ValueError(f"get_variable({full_name!r}) creates a new variable, so it needs a "
+                         f"fully defined `shape` (none was given).")
+    dtype = dtypes.as_dtype(dtype or scope.dtype or "float32")
     with context.eager_mode():
         if initializer is None:
+            shape = tuple(shape)
             value = _glorot_uniform(shape, dtype) if dtype.is_floating else \
                 creation.zeros(shape, dtype)
+        elif callable(initializer):
+            value = initializer(tuple(shape), dtype=dtype)
         else:
-            value = initializer(shape, dtype=dtype) if callable(initializer) else initializer
-        variable = Variable(value, trainable=trainable, name=name, dtype=dtype)
-    _variable_store[key] = variable
+            value = initializer
+        with variable_scope.variable_name_scope():
+            variable = Variable(value, trainable=trainable, name=name, dtype=dtype)
+    store[full_name] = variable
     return variable
 
 
-AUTO_REUSE = "auto_reuse"
+def _check_shared(full_name, variable, shape, dtype):
+    if shape is not None and tuple(shape) != tuple(variable.shape.as_list()):
+        raise ValueError(f"Trying to share variable {full_name}, but specified shape "
+                         f"{tuple(shape)} and found shape {tuple(variable.shape.as_list())}.")
+    if dtype is not None and dtypes.as_dtype(dtype) != variable.dtype:
+        raise ValueError(f"Trying to share variable {full_name}, but specified dtype "
+                         f"{dtypes.as_dtype(dtype).name} and found dtype {variable.dtype.name}.")
 
 
 def _glorot_uniform(shape, dtype):
