@@ -556,6 +556,6 @@ def test_namespace_exports():
     assert set(callbacks.__all__) == {
         "Callback", "CallbackList", "CSVLogger", "EarlyStopping", "History", "LambdaCallback",
         "LearningRateScheduler", "ModelCheckpoint", "ProgbarLogger", "ReduceLROnPlateau",
-        "TerminateOnNaN"}
+        "TensorBoard", "TerminateOnNaN"}
     for name in callbacks.__all__:
         assert issubclass(getattr(callbacks, name), Callback)
