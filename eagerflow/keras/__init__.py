@@ -2,7 +2,7 @@
 
 from . import (  # noqa: F401
     activations, backend, callbacks, constraints, datasets, initializers, layers, losses,
-    metrics, models, optimizers, regularizers, utils)
+    metrics, models, optimizers, regularizers, saving, utils)
 from .engine.base_layer import Layer  # noqa: F401
 from .engine.input_layer import Input, InputLayer  # noqa: F401
 from .engine.input_spec import InputSpec  # noqa: F401

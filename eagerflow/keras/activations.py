@@ -173,8 +173,10 @@ _BY_NAME = {**_BUILTINS, "swish": silu, "hard_swish": hard_silu}
 
 
 def _lookup(name, custom_objects=None):
-    if custom_objects and name in custom_objects:
-        return custom_objects[name]
+    from .saving.object_registration import get_registered_object
+    found = get_registered_object(name, custom_objects)
+    if found is not None:
+        return found
     if name not in _BY_NAME:
         raise ValueError(f"Could not interpret activation function identifier: {name!r}. "
                          f"Valid names: {', '.join(sorted(_BY_NAME))}")
@@ -185,13 +187,15 @@ def serialize(activation):
     """A built-in activation's name; a dict describing any other function or object."""
     if _BUILTINS.get(getattr(activation, "__name__", None)) is activation:
         return activation.__name__
+    from .saving.object_registration import get_registered_name
     if hasattr(activation, "get_config"):
         cls = type(activation)
         return {"module": cls.__module__, "class_name": cls.__name__,
-                "config": activation.get_config(), "registered_name": cls.__name__}
+                "config": activation.get_config(), "registered_name": get_registered_name(cls)}
     if callable(activation) and hasattr(activation, "__name__"):
+        name = get_registered_name(activation)
         return {"module": activation.__module__, "class_name": "function",
-                "config": activation.__name__, "registered_name": activation.__name__}
+                "config": name, "registered_name": name}
     raise ValueError(f"Cannot serialize activation {activation!r}: it is neither an "
                      f"activation function nor an object with get_config().")
 
@@ -201,10 +205,12 @@ def deserialize(config, custom_objects=None):
     if isinstance(config, str):
         return _lookup(config, custom_objects)
     if isinstance(config, dict) and "class_name" in config:
+        from .saving.object_registration import find_custom_object
+        found = find_custom_object(config, custom_objects)
         if config["class_name"] == "function":
-            return _lookup(config["config"], custom_objects)
-        cls = _lookup(config["class_name"], custom_objects)
-        return cls.from_config(config.get("config", {}))
+            return found or _lookup(config["config"], custom_objects)
+        cls = found or _lookup(config["class_name"], custom_objects)
+        return cls.from_config(config.get("config") or {})
     raise ValueError(f"Could not deserialize activation from {config!r}: expected a name "
                      f"or a dict with 'class_name' and 'config'.")
 

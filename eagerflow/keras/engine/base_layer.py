@@ -30,13 +30,24 @@ from .keras_tensor import KerasTensor
 # The base class's own bookkeeping, which never holds sublayers.
 _UNTRACKED_ATTRIBUTES = frozenset((
     "_inbound_nodes", "_losses", "_trainable_variables", "_non_trainable_variables",
-    "_regularized", "_recorded_shapes", "input_spec", "activity_regularizer"))
+    "_regularized", "_recorded_shapes", "input_spec", "activity_regularizer",
+    "_init_arguments", "_build_input_shape"))
 _TENSOR_LIKE = (Tensor, Variable, np.ndarray, np.generic, int, float)
 _BASE_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim"}
 
 
 class Layer:
     """Base class of layers: weights, lazy build, call, config."""
+
+    # True for classes that keep Layer's (or Model's) own get_config: their constructor
+    # arguments are recorded so that get_config can return them (Keras 3's auto-config).
+    _records_arguments = False
+
+    def __new__(cls, *args, **kwargs):
+        layer = object.__new__(cls)
+        if cls._records_arguments:
+            layer._init_arguments = (args, kwargs)
+        return layer
 
     def __init__(self, activity_regularizer=None, trainable=True, dtype=None, autocast=True,
                  name=None, **kwargs):
@@ -57,6 +68,7 @@ class Layer:
         self._losses = []
         self._inbound_nodes = []
         self._recorded_shapes = None
+        self._build_input_shape = None  # what build() received: the saved build_config
         self.built = False
         self.input_spec = None
         from .. import regularizers
@@ -65,12 +77,16 @@ class Layer:
     def __init_subclass__(cls, **kwargs):
         """Marks a layer built once its own build() returns, even when called by hand."""
         super().__init_subclass__(**kwargs)
+        cls._records_arguments = getattr(cls.get_config, "_default_config", False)
         build = cls.__dict__.get("build")
         if build is not None:
             @functools.wraps(build)
             def build_and_mark(self, *args, **kwargs):
                 build(self, *args, **kwargs)
                 self.built = True
+                if getattr(self, "_build_input_shape", None) is None and \
+                        len(args) + len(kwargs) == 1:
+                    self._build_input_shape = (args or tuple(kwargs.values()))[0]
             cls.build = build_and_mark
 
     def __setattr__(self, name, value):
@@ -230,7 +246,8 @@ class Layer:
 
     def _maybe_build(self, inputs):
         if not self.built:
-            self.build(nest.map_structure(lambda x: tuple(x.shape), inputs))
+            self._build_input_shape = nest.map_structure(lambda x: tuple(x.shape), inputs)
+            self.build(self._build_input_shape)
 
     def call(self, inputs, *args, **kwargs):
         return inputs
@@ -331,10 +348,18 @@ class Layer:
             config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         if self._batch_input_shape is not None:
             config["batch_input_shape"] = self._batch_input_shape
+        if type(self)._records_arguments:
+            from ..saving.auto_config import constructor_config
+            return constructor_config(self, config)
         return config
+
+    get_config._default_config = True
 
     @classmethod
     def from_config(cls, config):
+        if cls._records_arguments:
+            from ..saving.auto_config import revive_arguments
+            config = revive_arguments(config)
         return cls(**config)
 
     def __repr__(self):

@@ -150,7 +150,7 @@ class Model(Trainer, Layer):
         """Writes the model (architecture, weights, compile settings) to a `.keras` file;
         `keras.models.load_model` reads it back."""
         from ..saving.keras_file import save_model
-        save_model(self, filepath, overwrite)
+        save_model(self, filepath, overwrite, **kwargs)
 
     def to_json(self, **kwargs):
         """The architecture as JSON; `keras.models.model_from_json` rebuilds it."""
@@ -160,16 +160,25 @@ class Model(Trainer, Layer):
     # --- config --------------------------------------------------------------------------
 
     def get_config(self):
-        if self._graph is None:
-            return {"name": self.name, "trainable": self.trainable}
-        from ..saving.functional_config import functional_config
-        return functional_config(self)
+        if self._graph is not None:
+            from ..saving.functional_config import functional_config
+            return functional_config(self)
+        config = {"name": self.name, "trainable": self.trainable}
+        if type(self)._records_arguments:
+            from ..saving.auto_config import constructor_config
+            return constructor_config(self, config)
+        return config
+
+    get_config._default_config = True
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
         if "layers" in config and "input_layers" in config:
             from ..saving.functional_config import functional_from_config
             return functional_from_config(cls, config, custom_objects)
+        if cls._records_arguments:
+            from ..saving.auto_config import revive_arguments
+            config = revive_arguments(config, custom_objects)
         return cls(**config)
 
 

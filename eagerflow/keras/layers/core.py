@@ -293,7 +293,9 @@ def serialize_function(function):
             "code": base64.b64encode(marshal.dumps(function.__code__)).decode("ascii"),
             "defaults": function.__defaults__,
             "closure": None if closure is None else tuple(c.cell_contents for c in closure)}}
-    name = getattr(function, "__name__", type(function).__name__)
+    from ..saving.object_registration import get_registered_name
+    name = get_registered_name(function) if hasattr(function, "__name__") else \
+        type(function).__name__
     return {"module": getattr(function, "__module__", None), "class_name": "function",
             "config": name, "registered_name": name}
 
@@ -313,13 +315,26 @@ def deserialize_function(config, custom_objects=None, safe_mode=None):
         cells = None if closure is None else tuple(types.CellType(v) for v in closure)
         defaults = None if inner["defaults"] is None else tuple(inner["defaults"])
         return types.FunctionType(code, globals(), code.co_name, defaults, cells)
+    from ..saving.object_registration import find_custom_object
     name = config["config"]
-    if custom_objects and name in custom_objects:
-        return custom_objects[name]
+    found = find_custom_object(config, custom_objects)
+    if found is not None:
+        return found
+    module = config.get("module") or ""
+    if module.startswith("keras"):
+        from .. import activations
+        return activations.get(name)
+    if safe_mode and module.partition(".")[0] != "eagerflow":
+        raise ValueError(
+            f"Could not locate function '{name}' (module {module!r}): with safe_mode=True a "
+            f"Lambda's function must be registered with "
+            f"`@keras.saving.register_keras_serializable()` or passed in `custom_objects`; "
+            f"importing a module that the config names is refused. If you trust where the "
+            f"config came from, pass `safe_mode=False`.")
     try:
-        return getattr(importlib.import_module(config["module"]), name)
+        return getattr(importlib.import_module(module), name)
     except (ImportError, AttributeError, TypeError, ValueError):
-        raise ValueError(f"Could not locate function '{name}' (module {config['module']!r}). "
+        raise ValueError(f"Could not locate function '{name}' (module {module!r}). "
                          f"Pass it in `custom_objects`.") from None
 
 

@@ -49,6 +49,7 @@ class Optimizer(WeightDecayAndAverages):
         self._trainable_variables_indices = {}
         self._scalar_cache = None
         self._constants = {}
+        self._slot_variables = []  # (model variable, slot name, slot), for tf.train.Checkpoint
         self.exclude_from_weight_decay()
         self._iterations = self._new_variable(0, "iteration", tf.int64)
         self._learning_rate = self._initial_learning_rate(learning_rate)
@@ -144,14 +145,21 @@ class Optimizer(WeightDecayAndAverages):
         base = getattr(reference_variable, "path", None)
         if base is None:
             base = str(reference_variable.name).replace(":", "_")
-        return self.add_variable(reference_variable.shape, initializer, reference_variable.dtype,
+        slot = self.add_variable(reference_variable.shape, initializer, reference_variable.dtype,
                                  name=f"{base.replace('/', '_')}_{name or 'var'}")
+        self._slot_variables.append((reference_variable, name or "var", slot))
+        return slot
 
     def add_optimizer_variables(self, trainable_variables, name, initializer="zeros"):
-        """One slot per model variable for `name` (a list of names gives a tuple of lists)."""
+        """One slot per model variable for `name` (a list of names gives a tuple of lists).
+        Slots are created variable by variable, as Keras 3 does: with two names, the first
+        variable's two slots, then the second's, which fixes their order in saved files."""
         names = [name] if isinstance(name, str) else list(name)
-        slots = tuple([self.add_variable_from_reference(v, n, initializer)
-                       for v in trainable_variables] for n in names)
+        slots = tuple([] for _ in names)
+        for variable in trainable_variables:
+            for slot_list, slot_name in zip(slots, names):
+                slot_list.append(self.add_variable_from_reference(variable, slot_name,
+                                                                  initializer))
         return slots[0] if isinstance(name, str) else slots
 
     def _get_variable_index(self, variable):

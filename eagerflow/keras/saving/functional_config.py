@@ -27,8 +27,16 @@ def functional_config(model):
             for node in layer._inbound_nodes if node in graph.nodes]
         layers.append(entry)
     return {"name": model.name, "trainable": model.trainable, "layers": layers,
-            "input_layers": _histories(graph, graph.inputs),
-            "output_layers": _histories(graph, graph.outputs)}
+            "input_layers": _endpoints(graph, graph.inputs),
+            "output_layers": _endpoints(graph, graph.outputs)}
+
+
+def _endpoints(graph, structure):
+    """The inputs' or outputs' histories; a single tensor as a list of one, as Keras 3
+    writes it."""
+    if isinstance(structure, KerasTensor):
+        return [graph.history(structure)]
+    return _histories(graph, structure)
 
 
 def _histories(graph, structure):
@@ -41,7 +49,7 @@ def _histories(graph, structure):
 
 def functional_from_config(cls, config, custom_objects=None):
     """Recreates the layers and replays their calls in order (fresh weights)."""
-    created, outputs_of = {}, {}
+    outputs_of = {}
 
     def tensor_of(item):
         if isinstance(item, dict) and item.get("class_name") == "__keras_tensor__":
@@ -50,22 +58,50 @@ def functional_from_config(cls, config, custom_objects=None):
         return item
 
     for entry in config["layers"]:
-        layer = deserialize_layer(entry, custom_objects)
-        created[entry["name"]] = layer
-        if isinstance(layer, InputLayer):
-            outputs_of[(layer.name, 0)] = [layer.output]
+        function = _keras_op(entry)
+        if function is None:
+            layer = function = deserialize_layer(entry, custom_objects)
+            if isinstance(layer, InputLayer):
+                outputs_of[(layer.name, 0)] = [layer.output]
         for node_index, node in enumerate(entry["inbound_nodes"]):
             args = [_map_items(tensor_of, a) for a in node["args"]]
             kwargs = {k: _map_items(tensor_of, v) for k, v in node["kwargs"].items()}
-            outputs_of[(layer.name, node_index)] = nest.flatten(layer(*args, **kwargs))
+            outputs_of[(entry["name"], node_index)] = nest.flatten(function(*args, **kwargs))
 
     def lookup(history):
         name, node_index, index = history
         return outputs_of[(name, node_index)][index]
 
-    inputs = _map_history(lookup, config["input_layers"])
-    outputs = _map_history(lookup, config["output_layers"])
+    inputs = _single(_map_history(lookup, config["input_layers"]))
+    outputs = _single(_map_history(lookup, config["output_layers"]))
     return cls(inputs, outputs, name=config.get("name"), trainable=config.get("trainable", True))
+
+
+# Keras 3 operations (keras.src.ops.*) a Functional config may name, e.g. from `x + 1.0`
+# on a KerasTensor: eagerflow records the same op as an op layer when replaying the call.
+_KERAS_OPS = {"Add": "add", "Subtract": "subtract", "Multiply": "multiply",
+              "Divide": "divide", "TrueDivide": "divide", "Matmul": "matmul",
+              "Maximum": "maximum", "Minimum": "minimum", "Power": "pow"}
+
+
+def _keras_op(entry):
+    """The eagerflow function for a Keras 3 operation entry; None for a layer."""
+    module = entry.get("module") or ""
+    if not module.startswith("keras.src.ops."):
+        return None
+    name = _KERAS_OPS.get(entry["class_name"])
+    if name is None:
+        raise ValueError(f"The Functional config calls the Keras operation "
+                         f"{module}.{entry['class_name']} (node '{entry.get('name')}'), which "
+                         f"eagerflow cannot rebuild; supported operations: "
+                         f"{', '.join(sorted(_KERAS_OPS))}.")
+    import eagerflow as tf
+    return getattr(tf, name)
+
+
+def _single(structure):
+    """A list of one tensor stands for that tensor (Keras 3 writes a lone input so)."""
+    return structure[0] if isinstance(structure, list) and len(structure) == 1 else structure
 
 
 def _map_items(fn, value):

@@ -3,6 +3,8 @@
 
 import inspect
 
+from .object_registration import find_custom_object, get_registered_name, get_registered_object
+
 
 class ObjectFamily:
     """The classes of one family, by the names Keras accepts for them.
@@ -19,8 +21,9 @@ class ObjectFamily:
         self.by_string = by_string or by_name
 
     def _lookup(self, name, table, custom_objects):
-        if custom_objects and name in custom_objects:
-            return custom_objects[name]
+        found = get_registered_object(name, custom_objects)
+        if found is not None:
+            return found
         if name not in table:
             raise ValueError(f"Unknown {self.kind}: {name!r}. Valid names: "
                              f"{', '.join(sorted(self.by_string))}")
@@ -35,14 +38,15 @@ class ObjectFamily:
         builtin = self.by_name.get(cls.__name__) is cls
         return {"module": self.module if builtin else cls.__module__,
                 "class_name": cls.__name__, "config": obj.get_config(),
-                "registered_name": None if builtin else cls.__name__}
+                "registered_name": None if builtin else get_registered_name(cls)}
 
     def deserialize(self, config, custom_objects=None):
         """The object a `serialize` dict (or a bare name) describes."""
         if isinstance(config, str):
             return self._lookup(config, self.by_string, custom_objects)()
         if isinstance(config, dict) and "class_name" in config:
-            cls = self._lookup(config["class_name"], self.by_name, custom_objects)
+            cls = find_custom_object(config, custom_objects) or self._lookup(
+                config["class_name"], self.by_name, custom_objects)
             return cls.from_config(config.get("config") or {})
         raise ValueError(f"Could not deserialize a {self.kind} from {config!r}: expected a "
                          f"name or a dict with 'class_name' and 'config'.")

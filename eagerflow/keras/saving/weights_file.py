@@ -1,45 +1,29 @@
-"""save_weights / load_weights in Keras 3's layout: each layer's own variables under
-`layers/<name>/vars/<i>` (nested models: `layers/<model>/layers/<name>/...`).
+"""save_weights / load_weights in Keras 3's layout (see layout.py): each layer's own
+variables under `layers/<name>/vars/<i>`, a compiled model's optimizer state under
+`optimizer/vars/<i>` (iterations, learning rate, then the slots in creation order).
 
-`.weights.h5` files need the optional h5py; `.npz` files need only NumPy. Files
-are written to a temporary name beside the target and renamed into place, so a
-failed save never leaves a half-written file.
+`.weights.h5` files need the optional h5py; `.npz` files need only NumPy and are read
+without pickle; load_weights also reads the weights inside a `.keras` file. A file is
+serialized in memory, then written to a temporary name beside the target and renamed
+into place, so a failed save leaves any previous file as it was.
 """
 
+import io
 import os
-import tempfile
+import warnings
+import zipfile
 
 import numpy as np
 
-from ..engine.naming import to_snake_case
-from .serialization import class_name
+from ...util.atomic_file import atomic_write_bytes
+from . import layout
 
 
-def weight_entries(model):
-    """[(path, variable)] for every variable the model owns, in Keras 3's layout: a
-    sublayer's slot is its class name in snake case, numbered within its parent
-    (`layers/dense`, `layers/dense_1`), so files do not depend on layer names."""
-    entries = []
-
-    def visit(layer, prefix):
-        own = layer._trainable_variables + layer._non_trainable_variables
-        entries.extend((f"{prefix}vars/{index}", v) for index, v in enumerate(own))
-        for slot, sublayer in _slots(layer):
-            visit(sublayer, f"{prefix}layers/{slot}/")
-
-    visit(model, "")
-    return entries
-
-
-def _slots(layer):
-    used = {}
-    for sublayer in layer.layers:
-        if sublayer is layer:
-            continue
-        name = to_snake_case(class_name(sublayer))
-        count = used.get(name, 0)
-        used[name] = count + 1
-        yield (name if count == 0 else f"{name}_{count}"), sublayer
+def weight_groups(model):
+    """[(vars path, object name, [arrays])] for the model, its layers and its optimizer:
+    what a weights file holds."""
+    return [(layout.vars_path(path), obj.name, [v.numpy() for v in layout.own_variables(obj)])
+            for path, obj in layout.saveables(model)]
 
 
 def save_weights(model, filepath, overwrite=True):
@@ -47,52 +31,109 @@ def save_weights(model, filepath, overwrite=True):
     writer = _format(filepath)
     if not overwrite and os.path.exists(filepath):
         raise FileExistsError(f"{filepath} exists and overwrite=False.")
-    values = weight_values(model)
-    atomic_write(filepath, lambda temporary: writer(temporary, values))
-
-
-def weight_values(model):
-    return {path: v.numpy() for path, v in weight_entries(model)}
-
-
-def atomic_write(filepath, write):
-    """Calls write(temporary path) beside `filepath`, then renames it into place; a failed
-    write leaves neither a partial file nor the temporary one."""
-    directory = os.path.dirname(os.path.abspath(filepath))
-    handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
-    os.close(handle)
-    try:
-        write(temporary)
-        os.replace(temporary, filepath)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
+    buffer = io.BytesIO()
+    writer(buffer, weight_groups(model))
+    atomic_write_bytes(filepath, buffer.getvalue())
 
 
 def load_weights(model, filepath):
+    """Restores the model's weights (and its optimizer's state, when it has an optimizer
+    and the file holds that state) from a `.weights.h5`, `.npz` or `.keras` file."""
     filepath = os.fspath(filepath)
-    _format(filepath)
+    if not filepath.endswith(".keras"):
+        _format(filepath)
     if not os.path.exists(filepath):
         raise FileNotFoundError(f"No weights file at {filepath}.")
-    assign_weights(model, _read_npz(filepath) if filepath.endswith(".npz") else
-                   read_h5(filepath), filepath)
+    if filepath.endswith(".keras"):
+        from .keras_file import read_archive
+        stored = read_archive(filepath)[1]
+    elif filepath.endswith(".npz"):
+        stored = read_npz(filepath)
+    else:
+        stored = read_h5(filepath, filepath)
+    assign_weights(model, stored, filepath)
+    restore_optimizers(model, stored)
 
 
 def assign_weights(model, stored, source):
-    """Sets the model's weights from {path: array}, or says which weights do not match."""
-    entries = weight_entries(model)
-    missing = [path for path, _ in entries if path not in stored]
-    if missing:
-        raise ValueError(f"The weights in {source} do not match model '{model.name}': they "
-                         f"lack {missing[:5]}{' …' if len(missing) > 5 else ''} (the file "
-                         f"holds {sorted(stored)[:5]}…).")
-    for path, variable in entries:
-        value = stored[path]
-        if tuple(value.shape) != tuple(variable.shape.as_list()):
-            raise ValueError(f"Weight {path} of model '{model.name}' has shape "
-                             f"{tuple(variable.shape.as_list())}, but {source} stores shape "
-                             f"{tuple(value.shape)}.")
+    """Sets the variables of the model and its layers from {dataset path: array}; checks
+    every layer first, so a file that does not fit changes nothing and the error names
+    the layer, the variable and both shapes."""
+    from ..optimizers import Optimizer
+    updates = []
+    for path, obj in layout.saveables(model):
+        if isinstance(obj, Optimizer):
+            continue
+        variables = layout.own_variables(obj)
+        prefix = layout.vars_path(path)
+        values = _group(stored, prefix)
+        if sorted(values) != sorted(str(i) for i in range(len(variables))):
+            raise ValueError(
+                f"Layer '{obj.name}' ({type(obj).__name__}) expected {len(variables)} "
+                f"variables ({[v.path for v in variables]}), but {source} holds "
+                f"{len(values)} under '{prefix}' ({sorted(values, key=_index)}). The file "
+                f"was saved from a model of another architecture.")
+        for index, variable in enumerate(variables):
+            value = values[str(index)]
+            expected = tuple(variable.shape.as_list())
+            if tuple(value.shape) != expected:
+                raise ValueError(
+                    f"Layer '{obj.name}' ({type(obj).__name__}): variable '{variable.path}' "
+                    f"has shape {expected}, but {source} stores shape {tuple(value.shape)} "
+                    f"for it at '{prefix}/{index}'.")
+            updates.append((variable, value))
+    for variable, value in updates:
         variable.assign(value)
+
+
+def restore_optimizers(model, stored):
+    """Loads each optimizer's state saved in `stored`. An optimizer not yet built is built
+    on its model's trainable variables first when the file holds its slots; a count that
+    still differs is skipped with a warning, as Keras does."""
+    from ..optimizers import Optimizer
+    owners = dict(layout.saveables(model))
+    for path, obj in layout.saveables(model):
+        if not isinstance(obj, Optimizer):
+            continue
+        state = _group(stored, layout.vars_path(path))
+        if not state:
+            continue
+        if not obj.built and len(state) > len(obj.variables):
+            owner = owners[path.rpartition("/")[0]]
+            obj.build(owner.trainable_variables)
+        problem = _state_mismatch(obj, state)
+        if problem:
+            warnings.warn(f"Skipping variable loading for optimizer '{obj.name}', because "
+                          f"{problem}.", stacklevel=3)
+            continue
+        for index, variable in enumerate(obj.variables):
+            variable.assign(state[str(index)])
+
+
+def _group(stored, prefix):
+    """{dataset name: array} of the datasets directly in the group `prefix`."""
+    start = prefix + "/"
+    return {key[len(start):]: value for key, value in stored.items()
+            if key.startswith(start) and "/" not in key[len(start):]}
+
+
+def _index(name):
+    return int(name) if name.isdigit() else -1
+
+
+def _state_mismatch(optimizer, state):
+    """Why the saved state does not fit the optimizer's variables (None when it does)."""
+    variables = optimizer.variables
+    if sorted(state) != sorted(str(i) for i in range(len(variables))):
+        return (f"it has {len(variables)} variables whereas the saved optimizer has "
+                f"{len(state)} variables")
+    for index, variable in enumerate(variables):
+        shape = tuple(state[str(index)].shape)
+        if shape != tuple(variable.shape.as_list()):
+            return (f"its variable {index} ({variable.path}) has shape "
+                    f"{tuple(variable.shape.as_list())} whereas the saved variable {index} has "
+                    f"shape {shape} (the saved slots are in another order)")
+    return None
 
 
 def _format(filepath):
@@ -104,14 +145,19 @@ def _format(filepath):
                      f"`.npz`. Received: filepath={filepath}")
 
 
-def _write_npz(path, values):
-    with open(path, "wb") as handle:
-        np.savez(handle, **values)
+def _write_npz(target, groups):
+    np.savez(target, **{f"{path}/{index}": value for path, _, values in groups
+                        for index, value in enumerate(values)})
 
 
-def _read_npz(path):
-    with np.load(path) as data:
-        return {key: data[key] for key in data.files}
+def read_npz(path):
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return {key: data[key] for key in data.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as error:
+        raise ValueError(f"Could not read the weights file {path}: it is not a complete "
+                         f".npz archive of arrays ({type(error).__name__}: {error}). It may "
+                         f"be truncated or corrupt.") from None
 
 
 def _h5py():
@@ -119,21 +165,46 @@ def _h5py():
         import h5py
     except ImportError as error:
         raise ImportError("Keras weight files (`.weights.h5`, and the weights inside `.keras` "
-                          "files) need h5py: `pip install h5py`, or save weights to a `.npz` "
-                          "filename.") from error
+                          "files) need the h5py package, which is not installed: "
+                          "`pip install h5py` (or save weights to a `.npz` filename).") from error
     return h5py
 
 
-def write_h5(target, values):
-    """{path: array} as datasets of an HDF5 file (a path or a binary file object)."""
+def write_h5(target, groups):
+    """Each (vars path, name, arrays) as a group holding datasets "0", "1", …, named by
+    its `name` attribute (a path or a binary file object)."""
     with _h5py().File(target, "w") as handle:
-        for name, value in values.items():
-            handle.create_dataset(name, data=value)
+        for path, name, values in groups:
+            group = handle.create_group(path)
+            group.attrs["name"] = name
+            for index, value in enumerate(values):
+                group.create_dataset(str(index), data=value)
 
 
-def read_h5(source):
-    stored = {}
-    with _h5py().File(source, "r") as handle:
-        handle.visititems(lambda name, item: stored.__setitem__(name, item[()])
-                          if hasattr(item, "shape") else None)
-    return stored
+def read_h5(source, description):
+    """{dataset path: array} of an HDF5 file; `description` names it in errors. Files
+    from tf.keras 2.13, which say `_layer_checkpoint_dependencies` for `layers`, read the
+    same."""
+    h5py = _h5py()
+    stored, elsewhere = {}, []
+
+    def collect(name, item):
+        if not isinstance(item, h5py.Dataset):
+            return
+        if item.external or item.is_virtual:  # its data lies in other files of this host
+            elsewhere.append(name)
+        else:
+            stored[name] = item[()]
+
+    try:
+        with h5py.File(source, "r") as handle:
+            handle.visititems(collect)  # soft and external links are not followed
+    except (OSError, RuntimeError, KeyError, ValueError) as error:
+        raise ValueError(f"Could not read the weights in {description}: it is not a complete "
+                         f"HDF5 file ({error}). It may be truncated or corrupt.") from None
+    if elsewhere:
+        raise ValueError(f"Refusing to read the weights in {description}: the datasets "
+                         f"{elsewhere} take their data from other files, which a weights "
+                         f"file must not do.")
+    return {key.replace("_layer_checkpoint_dependencies", "layers"): np.asarray(value)
+            for key, value in stored.items()}

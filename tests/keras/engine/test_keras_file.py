@@ -55,7 +55,10 @@ def test_file_holds_keras_3_entries(tmp_path):
         assert set(archive.namelist()) == {"config.json", "metadata.json", "model.weights.h5"}
         config = json.loads(archive.read("config.json"))
     assert config["class_name"] == "Sequential"
-    assert [layer["class_name"] for layer in config["config"]["layers"]] == ["Dense", "Dense"]
+    # Keras 3 turns the first layer's `input_shape=` into an InputLayer of the model.
+    assert [layer["class_name"] for layer in config["config"]["layers"]] == \
+        ["InputLayer", "Dense", "Dense"]
+    assert "batch_input_shape" not in config["config"]["layers"][1]["config"]
 
 
 def test_functional_model_with_ops_round_trips(tmp_path):
