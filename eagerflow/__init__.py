@@ -3,8 +3,8 @@
 This module only re-exports; README.md says where things live.
 """
 
-from . import autograph, compat, config, data, dtypes, errors  # noqa: F401
-from . import linalg, math, nn, random  # noqa: F401
+from . import autograph, compat, config, data, dtypes, errors, train  # noqa: F401
+from . import linalg, math, nn, random, summary  # noqa: F401
 from .autodiff.custom_gradient import custom_gradient  # noqa: F401
 from .compat.v1 import (  # noqa: F401  (TF 1.x's top-level names, for TF1 programs)
     Session, get_default_graph, global_variables_initializer, gradients, placeholder,
@@ -25,6 +25,7 @@ from .graph.control_flow import cond, while_loop  # noqa: F401
 from .graph.functional_ops import case, foldl, map_fn, scan, switch_case  # noqa: F401
 from .graph.ir import Graph  # noqa: F401
 from .graph.printing import print_ as print  # noqa: F401,A001  (TF's tf.print)
+from .graph.py_function import numpy_function, py_function  # noqa: F401
 from .graph.tensor_array import TensorArray  # noqa: F401
 from .graph.tracing import function  # noqa: F401
 from .linalg import einsum, matmul, norm, tensordot  # noqa: F401

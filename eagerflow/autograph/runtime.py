@@ -9,13 +9,46 @@ from ..util import nest
 
 
 class Undefined:
-    """A variable with no value yet where a converted statement starts."""
+    """A variable with no value yet where a converted statement starts; `where` names
+    the tensor loop it was set only inside of, once that loop has run."""
 
-    def __init__(self, name):
+    def __init__(self, name, where=None):
         self.name = name
+        self.where = where
+
+    def error(self):
+        return ValueError(f"'{self.name}' is set only inside {self.where}, so it has no "
+                          f"value after it: give it one before the loop to use it after.")
+
+    def __array__(self, *args, **kwargs):
+        raise self.error()
 
     def __repr__(self):
         return f"<undefined {self.name}>"
+
+
+class _LoopState:
+    """The variables a tensor loop carries: those with a value before it. One first set
+    inside the body is local to each iteration (TF's AutoGraph rule) and has no value
+    after the loop."""
+
+    def __init__(self, state, names, where):
+        self.carried = [i for i, value in enumerate(state) if not isinstance(value, Undefined)]
+        self.initial = [state[i] for i in self.carried]
+        self.names = names
+        self.where = where
+
+    def position(self, name):
+        return self.carried.index(self.names.index(name))
+
+    def everything(self, carried_values):
+        values = [Undefined(name, self.where) for name in self.names]
+        for i, value in zip(self.carried, carried_values):
+            values[i] = value
+        return values
+
+    def chosen(self, values):
+        return [values[i] for i in self.carried]
 
 
 class UndefinedReturn:
@@ -88,17 +121,30 @@ def while_stmt(test, body, state, names):
             return state
         state = body(*state)
         condition = test(*state)
-    _check_defined(state, names, "a tensor-dependent `while`")
-    return tuple(control_flow.while_loop(test, body, list(state)))
+    loop = _LoopState(state, names, "a tensor-dependent `while`")
+    results = control_flow.while_loop(
+        lambda *values: test(*loop.everything(values)),
+        lambda *values: loop.chosen(body(*loop.everything(values))), loop.initial)
+    return tuple(loop.everything(results))
 
 
 def for_stmt(iterable, body, state, names, stop=None):
     """`stop` names the flag a lowered `break` sets (None when the loop has none). A loop
     over a tensor inside a graph becomes a graph loop (TF's rule), also when the tensor's
     value is known while tracing (tf.range of Python numbers)."""
-    flag = None if stop is None else names.index(stop)
+    from ..data import dataset, graph_iteration  # late: tf.data itself traces functions
+    if isinstance(iterable, dataset.Dataset) and context.current_graph() is not None:
+        loop = _LoopState(state, names, "a `for` over a tf.data.Dataset")
+        flag = None if stop is None else loop.position(stop)
+        keep_going = None if flag is None else lambda values: comparison.logical_not(
+            values[flag])
+        results = graph_iteration.loop(
+            iterable, lambda item, *values: loop.chosen(body(item, *loop.everything(values))),
+            loop.initial, keep_going)
+        return tuple(loop.everything(results))
     in_graph = isinstance(iterable, Tensor) and context.current_graph() is not None
     if not (_symbolic(iterable) or in_graph):
+        flag = None if stop is None else names.index(stop)
         for item in iterable:
             state = body(item, *state)
             if flag is not None:
@@ -109,7 +155,8 @@ def for_stmt(iterable, body, state, names, stop=None):
                 if state[flag]:
                     break
         return state
-    _check_defined(state, names, "a `for` over a tensor")
+    loop = _LoopState(state, names, "a `for` over a tensor")
+    flag = None if stop is None else loop.position(stop)
     length = array_shape.shape(iterable)[0]  # known now, or a tensor computed at run time
 
     def loop_test(index, *values):
@@ -117,10 +164,11 @@ def for_stmt(iterable, body, state, names, stop=None):
         return more if flag is None else and_not(values[flag], lambda: more)
 
     def loop_body(index, *values):
-        return (index + 1,) + tuple(body(gather.gather(iterable, index), *values))
+        item = gather.gather(iterable, index)
+        return (index + 1,) + tuple(loop.chosen(body(item, *loop.everything(values))))
 
-    results = control_flow.while_loop(loop_test, loop_body, [0] + list(state))
-    return tuple(results[1:])
+    results = control_flow.while_loop(loop_test, loop_body, [0] + loop.initial)
+    return tuple(loop.everything(results[1:]))
 
 
 def not_any(*flags):

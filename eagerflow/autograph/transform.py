@@ -177,14 +177,21 @@ class _Converter(ast.NodeTransformer):
                 self._state(names), strings]))], node.test)
 
     def visit_For(self, node):
-        if node.orelse or not isinstance(node.target, ast.Name):
+        if node.orelse or not isinstance(node.target, (ast.Name, ast.Tuple, ast.List)):
             self._visit_loop_body(node)
             return node
+        targets = _assigned_names([ast.Assign([node.target], ast.Constant(None))])
+        if not isinstance(node.target, ast.Name):  # `for x, y in ...`: unpacked in the body
+            item = self._name("item")
+            node.body.insert(0, ast.copy_location(
+                ast.Assign([node.target], ast.Name(item, ast.Load())), node.target))
+            node.target = ast.copy_location(ast.Name(item, ast.Store()), node.target)
         prelude, node, brk = self._lower_jumps(node)
         self._visit_loop_body(node)
         if _escapes([node]):
             return prelude + [node]
-        names = [n for n in _assigned_names(node.body) if n != node.target.id]
+        names = [n for n in _assigned_names(node.body)
+                 if n != node.target.id and n not in targets]
         body_name = self._name("for_body")
         strings = ast.Tuple([ast.Constant(n) for n in names], ast.Load())
         body = self._function(body_name, [node.target.id] + names, node.body, names)

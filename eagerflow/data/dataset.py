@@ -1,15 +1,18 @@
 """tf.data.Dataset: the public methods. Each transformation returns a new Dataset
-(defined in sources.py, transforms.py, mapping.py, batching.py, buffering.py) that holds
-its input; iterating one runs lazy Python generators down the chain, so a pipeline keeps
-only its buffers (shuffle, prefetch, cache) in memory.
+(defined in sources.py, generator.py, transforms.py, mapping.py, batching.py, padding.py,
+windowing.py, nesting.py, buffering.py) that holds its input; iterating one runs lazy
+Python generators down the chain, so a pipeline keeps only its buffers (shuffle,
+prefetch, cache, a window) in memory.
 
 A subclass implements `_iterate()` (a generator of elements, each a structure of eager
 tensors), `_cardinality()` (a Python int) and, unless its elements are its input's
-(`self._input`) unchanged in type, `_spec()` (the element_spec).
+(`self._input`) unchanged in type, `_spec()` (the element_spec) or, where building it
+must already check the input, sets `self._element_spec` in its constructor.
 """
 
 import numpy as np
 
+from ..errors import InvalidArgumentError
 from ..framework import context
 from ..framework.tensor import wrap
 from ..util import nest
@@ -18,6 +21,7 @@ from . import structure
 AUTOTUNE = -1
 INFINITE_CARDINALITY = -1
 UNKNOWN_CARDINALITY = -2
+_MISSING = object()
 
 
 class Dataset:
@@ -46,21 +50,35 @@ class Dataset:
         return sources.RangeDataset(args, output_type)
 
     @staticmethod
+    def from_generator(generator, output_types=None, output_shapes=None, args=None,
+                       output_signature=None, name=None):
+        """The values `generator(*args)` yields, called anew for every iteration; each must
+        match `output_signature` (a structure of tf.TensorSpec), or the older
+        `output_types` (with optional `output_shapes`). `args` reach the generator as NumPy
+        values."""
+        signature, legacy = generator_module.signature_of(
+            output_types, output_shapes, output_signature)
+        return generator_module.GeneratorDataset(generator, signature, legacy, args)
+
+    @staticmethod
     def zip(*args, datasets=None, name=None):
         """Elements of several datasets side by side, in the structure they are given in
         (`zip(a, b)`, `zip((a, (b, c)))`, `zip({"x": a})`); ends with the shortest."""
-        if datasets is None:
-            datasets = args[0] if len(args) == 1 and not isinstance(args[0], Dataset) else args
-        elif args:
+        if args and datasets is not None:
             raise TypeError("Dataset.zip takes either positional datasets or `datasets`, "
                             "not both.")
+        if datasets is None:
+            if not args:
+                raise TypeError("Dataset.zip: must pass at least one dataset.")
+            datasets = args[0] if len(args) == 1 else args
         return transforms.ZipDataset(datasets)
 
     # --- transformations -------------------------------------------------------------
 
     def map(self, map_func, num_parallel_calls=None, deterministic=None, name=None):
-        """map_func on every element (a tuple element is unpacked into arguments)."""
-        return mapping.MapDataset(self, map_func)
+        """map_func on every element (a tuple element is unpacked into arguments), traced
+        once as a graph; `num_parallel_calls` worker threads, results in input order."""
+        return mapping.MapDataset(self, map_func, num_parallel_calls)
 
     def filter(self, predicate, name=None):
         """The elements for which `predicate` returns a scalar True."""
@@ -71,6 +89,51 @@ class Dataset:
         """Consecutive elements stacked in groups of `batch_size` (the last group may be
         smaller unless `drop_remainder`)."""
         return batching.BatchDataset(self, batch_size, drop_remainder)
+
+    def padded_batch(self, batch_size, padded_shapes=None, padding_values=None,
+                     drop_remainder=False, name=None):
+        """Like batch, for elements whose shapes differ: each component padded (with 0, b''
+        or its `padding_values`) to `padded_shapes`, whose None dimensions (all of them by
+        default) take the longest in the batch."""
+        return padding.PaddedBatchDataset(self, batch_size, padded_shapes, padding_values,
+                                          drop_remainder)
+
+    def rebatch(self, batch_size, drop_remainder=False, name=None):
+        """The rows of the input's batches regrouped into batches of `batch_size` (a list of
+        sizes is cycled through): unbatch().batch(N) in one step."""
+        return batching.RebatchDataset(self, batch_size, drop_remainder)
+
+    def window(self, size, shift=None, stride=1, drop_remainder=False, name=None):
+        """A dataset of windows: window k holds input elements k*shift + i*stride (i < size;
+        shift defaults to size), as a structure of finite datasets like the input's elements.
+        A window may be shorter at the end unless `drop_remainder`."""
+        return windowing.WindowDataset(self, size, shift, stride, drop_remainder)
+
+    def flat_map(self, map_func, name=None):
+        """The elements of the dataset map_func returns for each element, one after another."""
+        return nesting.FlatMapDataset(self, map_func)
+
+    def interleave(self, map_func, cycle_length=None, block_length=None,
+                   num_parallel_calls=None, deterministic=None, name=None):
+        """map_func's datasets for `cycle_length` input elements at a time (AUTOTUNE or None:
+        the CPU cores available), `block_length` elements (default 1) from each in turn. With
+        `num_parallel_calls`, background threads fetch from the open datasets; the order is
+        the same either way."""
+        return nesting.InterleaveDataset(self, map_func, cycle_length, block_length,
+                                         num_parallel_calls, deterministic)
+
+    def concatenate(self, dataset, name=None):
+        """This dataset's elements followed by `dataset`'s (same structure and dtypes)."""
+        return transforms.ConcatenateDataset(self, dataset)
+
+    def apply(self, transformation_func):
+        """transformation_func(self), which must return a Dataset (custom transformations,
+        `tf.data.experimental.assert_cardinality(n)`)."""
+        dataset = transformation_func(self)
+        if not isinstance(dataset, Dataset):
+            raise TypeError(f"Dataset.apply: `transformation_func` must return a "
+                            f"tf.data.Dataset, but it returned {type(dataset)}: {dataset!r}.")
+        return dataset
 
     def unbatch(self, name=None):
         """Each element split along its first dimension: the inverse of batch."""
@@ -109,20 +172,35 @@ class Dataset:
     def __iter__(self):
         if not context.executing_eagerly():
             raise RuntimeError("`tf.data.Dataset` only supports Python-style iteration in "
-                               "eager mode (iterating it inside a tf.function is a later "
-                               "slice of eagerflow).")
+                               "eager mode; inside a tf.function, loop over it with a "
+                               "`for` statement AutoGraph converts (not a comprehension, "
+                               "iter()/next(), or a loop holding a `return`).")
         return iter(self._iterate())
 
     def as_numpy_iterator(self):
         """The elements with every tensor as a NumPy value."""
         for element in self:
-            yield nest.map_structure(lambda tensor: tensor.numpy(), element)
+            yield nest.map_structure(_as_numpy, element)
+
+    def get_single_element(self, name=None):
+        """The only element of a dataset that has exactly one (InvalidArgumentError
+        otherwise)."""
+        elements = iter(self)
+        element = next(elements, _MISSING)
+        if element is _MISSING:
+            raise InvalidArgumentError("Dataset.get_single_element: Dataset was empty.")
+        if next(elements, _MISSING) is not _MISSING:
+            raise InvalidArgumentError(
+                "Dataset.get_single_element: Dataset had more than one element.")
+        return element
 
     def reduce(self, initial_state, reduce_func, name=None):
-        """reduce_func(state, element) folded over the elements, from `initial_state`."""
+        """reduce_func(state, element) folded over the elements, from `initial_state`; each
+        new state must keep the initial state's structure and dtypes (shapes may change)."""
         state = structure.normalize(initial_state)
+        expected = structure.spec_of(state)
         for element in self:
-            state = structure.normalize_output(reduce_func(state, element))
+            state = _checked_state(expected, reduce_func(state, element))
         return state
 
     @property
@@ -152,5 +230,31 @@ class Dataset:
         return f"<{type(self).__name__} element_spec={self.element_spec}>"
 
 
+def _as_numpy(component):
+    if isinstance(component, Dataset):
+        raise TypeError(f"Dataset.as_numpy_iterator() is not supported for datasets that "
+                        f"produce values of type {Dataset} (such as window's elements); "
+                        f"iterate the inner datasets instead.")
+    return component.numpy()
+
+
+def _checked_state(expected, new_state):
+    """reduce_func's result as a state, TypeError unless it fits the `expected` specs."""
+    state = structure.normalize_output(new_state)
+    found = structure.spec_of(state)
+    try:
+        nest.assert_same_structure(expected, found)
+    except (TypeError, ValueError):
+        raise TypeError(f"Dataset.reduce: the structure of the new state must match the "
+                        f"initial state. Expected {expected}; got {found}.") from None
+    expected_types = nest.map_structure(lambda spec: spec.dtype, expected)
+    found_types = nest.map_structure(lambda spec: spec.dtype, found)
+    if expected_types != found_types:
+        raise TypeError(f"Dataset.reduce: the element types for the new state must match the "
+                        f"initial state. Expected {expected_types}; got {found_types}.")
+    return state
+
+
 # The transformations subclass Dataset, so they load after it.
-from . import batching, buffering, mapping, sources, transforms  # noqa: E402
+from . import (batching, buffering, generator as generator_module, mapping,  # noqa: E402
+               nesting, padding, sources, transforms, windowing)

@@ -52,10 +52,11 @@ class RangeDataset(Dataset):
         if not 1 <= len(args) <= 3:
             raise ValueError(f"Dataset.range takes 1 to 3 arguments (stop, or start, stop[, "
                              f"step]), got {len(args)}.")
-        bounds = [int(arg) for arg in args]
+        bounds = [structure.static_int(arg) for arg in args]
         if len(bounds) == 3 and bounds[2] == 0:
             raise InvalidArgumentError("Dataset.range: step must be a non-zero integer.")
-        self._range = range(*bounds)
+        # Bounds that are graph tensors (a function being traced) leave the range unknown.
+        self._range = None if None in bounds else range(*bounds)
         self._dtype = dtypes.as_dtype(dtypes.int64 if output_type is None else output_type)
 
     def _iterate(self):

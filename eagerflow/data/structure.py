@@ -6,7 +6,7 @@ import numpy as np
 
 from ..errors import InvalidArgumentError
 from ..framework.convert import convert_to_tensor
-from ..framework.tensor import wrap
+from ..framework.tensor import Tensor, wrap
 from ..framework.tensor_spec import TensorSpec
 from ..util import nest
 
@@ -47,6 +47,16 @@ def stack(elements):
     return nest.pack_sequence_as(elements[0], stacked)
 
 
+def check_tensor_components(element_spec, what):
+    """TypeError naming `what` unless every component of `element_spec` is a TensorSpec
+    (a window's dataset components cannot be stacked or padded)."""
+    for spec in nest.flatten(element_spec):
+        if not isinstance(spec, TensorSpec):
+            raise TypeError(f"{what} is only supported for datasets that produce tensor "
+                            f"elements, but the input's element_spec {element_spec} contains "
+                            f"{spec}.")
+
+
 def leading_dim(element, what):
     """The first dimension every component of `element` shares; `what` names the caller
     in the error raised when a component is a scalar or the dimensions disagree."""
@@ -81,3 +91,53 @@ def normalize_output(value):
     """A user function's result as an element: a returned list counts as a tuple (TF's
     rule: it is likelier a list of separate results than one tensor to stack)."""
     return normalize(tuple(value) if isinstance(value, list) else value)
+
+
+def flatten_up_to(template, value):
+    """The parts of `value` at the positions of `template`'s components, descending only
+    where `template` has a tuple or dict (so a list in `value` stays one part). Raises
+    ValueError when `value` lacks a tuple or dict that `template` has."""
+    if isinstance(template, dict):
+        if not isinstance(value, dict) or sorted(value) != sorted(template):
+            raise ValueError(f"expected a dict with keys {sorted(template)}, got {value!r}")
+        return [part for key in sorted(template)
+                for part in flatten_up_to(template[key], value[key])]
+    if isinstance(template, tuple):
+        if not isinstance(value, tuple) or len(value) != len(template):
+            raise ValueError(f"expected a tuple of {len(template)} parts, got {value!r}")
+        return [part for item, other in zip(template, value)
+                for part in flatten_up_to(item, other)]
+    return [value]
+
+
+def is_symbolic(value):
+    """Whether `value` is a graph tensor (no value until the graph runs)."""
+    return hasattr(type(value), "_dispatch_op") and not isinstance(value, Tensor)
+
+
+def static_int(value):
+    """`value` (a Python int or an integer scalar tensor) as an int; None for a graph
+    tensor, whose value is unknown while a function is traced."""
+    return None if is_symbolic(value) else int(value)
+
+
+class DatasetSpec:
+    """The type of a component that is itself a dataset (a window's): its element_spec."""
+
+    __slots__ = ("_element_spec",)
+
+    def __init__(self, element_spec):
+        self._element_spec = element_spec
+
+    @property
+    def element_spec(self):
+        return self._element_spec
+
+    def __eq__(self, other):
+        return isinstance(other, DatasetSpec) and self._element_spec == other._element_spec
+
+    def __hash__(self):
+        return hash(repr(self._element_spec))
+
+    def __repr__(self):
+        return f"DatasetSpec({self._element_spec!r}, TensorShape([]))"

@@ -17,7 +17,7 @@ class RepeatDataset(Dataset):
 
     def __init__(self, input_dataset, count):
         self._input = input_dataset
-        self._count = -1 if count is None else int(count)
+        self._count = -1 if count is None else structure.static_int(count)
 
     def _iterate(self):
         epochs = itertools.count() if self._count < 0 else range(self._count)
@@ -43,7 +43,7 @@ class TakeDataset(Dataset):
 
     def __init__(self, input_dataset, count):
         self._input = input_dataset
-        self._count = int(count)
+        self._count = structure.static_int(count)
 
     def _iterate(self):
         elements = self._input._iterate()
@@ -61,7 +61,7 @@ class SkipDataset(Dataset):
 
     def __init__(self, input_dataset, count):
         self._input = input_dataset
-        self._count = int(count)
+        self._count = structure.static_int(count)
 
     def _iterate(self):
         elements = self._input._iterate()
@@ -124,3 +124,45 @@ def _check_is_dataset(value):
         raise TypeError(f"Dataset.zip expects a (nested) tuple or dict of tf.data.Dataset "
                         f"objects, but found a {type(value).__name__}: {value!r}. (A Python "
                         f"list is not a structure here; use a tuple.)")
+
+
+class ConcatenateDataset(Dataset):
+    """The input's elements, then those of `other`; their element_specs must share
+    structure and dtypes (shapes are relaxed to what both fit)."""
+
+    def __init__(self, input_dataset, other):
+        if not isinstance(other, Dataset):
+            raise TypeError(f"Dataset.concatenate expects a tf.data.Dataset, but got a "
+                            f"{type(other).__name__}: {other!r}.")
+        self._input = input_dataset
+        self._other = other
+        first, second = input_dataset.element_spec, other.element_spec
+        try:
+            self._element_spec = nest.map_structure(_common_spec, first, second)
+        except (TypeError, ValueError):
+            raise TypeError(f"Dataset.concatenate: incompatible dataset elements:\n"
+                            f"  {first} vs.   {second}") from None
+
+    def _iterate(self):
+        yield from self._input._iterate()
+        yield from self._other._iterate()
+
+    def _cardinality(self):
+        sizes = (self._input._cardinality(), self._other._cardinality())
+        if INFINITE_CARDINALITY in sizes:
+            return INFINITE_CARDINALITY
+        return UNKNOWN_CARDINALITY if UNKNOWN_CARDINALITY in sizes else sum(sizes)
+
+
+def _common_spec(first, second):
+    """The most specific spec both fit: same dtype, dims kept where they agree."""
+    if isinstance(first, TensorSpec) and isinstance(second, TensorSpec):
+        if first.dtype != second.dtype:
+            raise TypeError(f"No common supertype of {first} and {second}.")
+        a, b = first.shape, second.shape
+        if a.rank is None or b.rank is None or a.rank != b.rank:
+            return TensorSpec(None, first.dtype)
+        return TensorSpec([x if x == y else None for x, y in zip(a, b)], first.dtype)
+    if first != second:
+        raise TypeError(f"No common supertype of {first} and {second}.")
+    return first

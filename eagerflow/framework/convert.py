@@ -75,6 +75,9 @@ def _to_array(value, dtype):
     if isinstance(value, (list, tuple)) and any(_is_tensor_like(v) for v in _flat(value)):
         value = _pack(value)
         return _to_array(value, dtype)
+    if _holds_bytes(value):  # NumPy's fixed-width bytes would drop trailing NUL bytes
+        array = _strings(np.array(value, dtype=object))
+        return array if dtype is None else _cast_checked(array, dtype, value)
     try:
         array = np.asarray(value)
     except ValueError as error:
@@ -125,6 +128,13 @@ def _strings(array):
     for i, item in enumerate(array.reshape(-1)):
         flat[i] = item.encode() if isinstance(item, str) else bytes(item)
     return encoded
+
+
+def _holds_bytes(value):
+    """Whether `value` is bytes or a (nested) list or tuple whose first leaf is."""
+    while isinstance(value, (list, tuple)) and value:
+        value = value[0]
+    return isinstance(value, bytes)
 
 
 def _is_tensor_like(value):

@@ -28,10 +28,12 @@ from .ir import Graph
 
 
 class _SubGraph:
-    """A function traced into its own graph; outer tensors it uses become extra inputs."""
+    """A function traced into its own graph; outer tensors it uses become extra inputs.
+    Variables in `own_reads` it reads itself each time it runs (a loop body that assigns
+    them); others it reads through the enclosing graph."""
 
-    def __init__(self, fn, args, outer):
-        self.graph = Graph(outer=outer)
+    def __init__(self, fn, args, outer, own_reads=frozenset()):
+        self.graph = Graph(outer=outer, own_reads=own_reads)
         self.inputs = [self.graph.placeholder(a.dtype, a.shape, name=f"arg_{i}")
                        for i, a in enumerate(args)]
         with self.graph.as_default():
@@ -44,6 +46,18 @@ class _SubGraph:
     @property
     def captured(self):
         return [outer for outer, _ in self.graph.captures.values()]
+
+    @property
+    def stateful(self):
+        """Whether running it changes state (assigns a variable, draws random numbers…),
+        so the control-flow node holding it must run even when nothing reads its
+        outputs."""
+        return any(node.stateful for node in self.graph.nodes)
+
+    def assigned_variables(self):
+        """The ids of the variables it (or a branch or loop inside it) assigns."""
+        return {id(node.attrs["variable"]) for node in _all_nodes(self.graph)
+                if node.stateful and "variable" in node.attrs}
 
     def run_eagerly(self, args, captured_values):
         """The outputs, as tensors, for argument and capture tensors: the sub-graph's ops
@@ -60,6 +74,15 @@ class _SubGraph:
             self._compiled = CompiledGraph(self.graph, placeholders, self.outputs)
         values = [captured_values[id(outer)] for outer in self.captured]
         return self._compiled.run(list(args) + values)
+
+
+def _all_nodes(graph):
+    """The nodes of `graph` and of the branches and loop bodies inside it."""
+    for node in graph.nodes:
+        yield node
+        for attr in node.attrs.values():
+            if isinstance(attr, Graph):
+                yield from _all_nodes(attr)
 
 
 def _truth(pred):
@@ -96,7 +119,7 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
 
     node = graph._add("Cond", [pred] + captured,
                       {"then": branches[0].graph, "else": branches[1].graph}, specs, run,
-                      name=name or "cond")
+                      stateful=any(b.stateful for b in branches), name=name or "cond")
     multi = len(node.outputs) != 1
     record = _CondGradient(pred, true_fn, false_fn, captured, multi)
     for tape in context.recording_tapes():
@@ -161,8 +184,12 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     specs = _loop_specs(loop_vars, shape_invariants)
     repack = _repacker(loop_vars)
     step_fn = lambda *v: body(*_as_args(repack(v), loop_vars))  # noqa: E731
-    condition = _SubGraph(lambda *v: cond(*_as_args(repack(v), loop_vars)), specs, graph)
+    test_fn = lambda *v: cond(*_as_args(repack(v), loop_vars))  # noqa: E731
     step = _SubGraph(step_fn, specs, graph)
+    assigned = step.assigned_variables()
+    if assigned:  # each iteration must see the values the previous one assigned
+        step = _SubGraph(step_fn, specs, graph, own_reads=assigned)
+    condition = _SubGraph(test_fn, specs, graph, own_reads=assigned)
     _check_loop_shapes(specs, step.outputs)
     captured = _union(condition.captured + step.captured)
     count = len(flat)
@@ -198,7 +225,8 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         return state
 
     node = graph._add("While", flat + captured, {"cond": condition.graph, "body": step.graph},
-                      specs, run, name=name or "while")
+                      specs, run, stateful=step.stateful or condition.stateful,
+                      name=name or "while")
     record = None
     if any(any(id(x) in tape._tracked for x in flat + captured)
            for tape in context.recording_tapes()):

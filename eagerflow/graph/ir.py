@@ -168,8 +168,9 @@ class Node:
 class Graph:
     """A graph under construction or ready to run; `as_default()` makes ops build into it."""
 
-    def __init__(self, outer=None):
+    def __init__(self, outer=None, own_reads=frozenset()):
         self.outer = outer    # the enclosing graph of a branch or loop body
+        self.own_reads = own_reads  # ids of the variables a loop body reads itself
         self.captures = {}    # id(outer tensor) -> (outer tensor, placeholder standing for it)
         self._branch_reads = {}  # id(variable) -> the read its branches share
         self.nodes = []
@@ -236,11 +237,15 @@ class Graph:
                          name=name or "Placeholder").outputs[0]
 
     def read_variable(self, variable):
-        if self.outer is not None and not any(
+        if self.outer is not None and id(variable) not in self.own_reads and not any(
                 node.attrs.get("variable") is variable and node.stateful for node in self.nodes):
             # A branch or loop body reads the value its enclosing graph sees (so gradients
-            # reach the variable through the control-flow node) unless it assigned it.
-            return self.capture(self.outer._read_for_branch(variable))
+            # reach the variable through the control-flow node) unless it assigned it; a
+            # tape recording inside the branch sees the captured value as the read.
+            tensor = self.capture(self.outer._read_for_branch(variable))
+            for tape in context.recording_tapes():
+                tape._read_variable(variable, tensor)
+            return tensor
         spec = Spec(tuple(variable.shape.as_list()), variable.dtype)
         name = _snake(variable.name.split(":")[0].split("/")[-1])
         tensor = self._add("ReadVariableOp", [], {"variable": variable}, [spec],

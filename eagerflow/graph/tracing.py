@@ -11,10 +11,12 @@ import inspect
 import linecache
 import logging
 import sys
+import weakref
 
 import numpy as np
 
 from .. import autograph
+from ..autograph.runtime import Undefined
 from ..framework import context
 from ..framework.convert import convert_to_tensor
 from ..framework.tensor import Tensor, wrap
@@ -36,8 +38,9 @@ class _TensorKey(tuple):
 
 
 def _key(value):
-    if isinstance(value, TensorSpec):
-        return _TensorKey((value.dtype.name, tuple(value.shape.as_list())))
+    if isinstance(value, TensorSpec):  # an unknown rank keys as None: any shape fits it
+        dims = None if value.shape.rank is None else tuple(value.shape.as_list())
+        return _TensorKey((value.dtype.name, dims))
     if isinstance(value, Tensor):
         return _TensorKey((value.dtype.name, value._value.shape))
     if isinstance(value, (np.ndarray, np.generic)):
@@ -56,7 +59,7 @@ def _key(value):
 
 def _describe(key):
     if isinstance(key, _TensorKey):
-        return f"tensor {key[0]}{list(key[1])}"
+        return f"tensor {key[0]}{'<unknown rank>' if key[1] is None else list(key[1])}"
     if key and key[0] == "value":
         return f"Python {key[1]} {key[2]!r}"
     if key and key[0] == "object":
@@ -79,6 +82,8 @@ def _compatible(key, trace_key):
     if key == trace_key:
         return True
     if isinstance(key, _TensorKey) and isinstance(trace_key, _TensorKey):
+        if trace_key[1] is None or key[1] is None:
+            return key[0] == trace_key[0] and trace_key[1] is None
         return key[0] == trace_key[0] and len(key[1]) == len(trace_key[1]) and all(
             t is None or t == d for d, t in zip(key[1], trace_key[1]))
     if isinstance(key, tuple) and isinstance(trace_key, tuple) and not isinstance(
@@ -91,7 +96,8 @@ def _compatible(key, trace_key):
 def _relaxed(key, previous):
     """`key` with dims that differ from `previous` made None (reduce_retracing)."""
     if isinstance(key, _TensorKey) and isinstance(previous, _TensorKey) and \
-            key[0] == previous[0] and len(key[1]) == len(previous[1]):
+            key[0] == previous[0] and None not in (key[1], previous[1]) and \
+            len(key[1]) == len(previous[1]):
         return _TensorKey((key[0], tuple(a if a == b else None
                                          for a, b in zip(key[1], previous[1]))))
     if isinstance(key, tuple) and isinstance(previous, tuple) and not isinstance(
@@ -146,6 +152,8 @@ class ConcreteFunction:
         return [wrap(a) for a in arrays]
 
     def _call_flat(self, tensors):
+        for hook in call_hooks:  # tf.summary.trace_on records the functions that run
+            hook(self)
         feeds = {p: convert_to_tensor(t, dtype=p.dtype) for p, t in zip(self.inputs, tensors)}
         values = iter(self._run(feeds))
         return nest.pack_sequence_as(self.structured_outputs, [
@@ -175,17 +183,37 @@ class Function:
         self._positional_names = _plain_positional_names(self._signature)
         self._traces = []
         self._retrace_reasons = []
+        self._per_instance = {}  # id(instance) -> the Function of a method on that instance
         self.__doc__ = python_function.__doc__
         self.__name__ = self.name
 
     def __get__(self, instance, owner):
         if instance is None:
             return self
-        return _BoundFunction(self, instance)
+        return _BoundFunction(self._for_instance(instance), instance)
+
+    def _for_instance(self, instance):
+        """TF's rule for methods: each instance has its own traces, so each may create its
+        variables on its own first call (an instance weak references cannot reach shares
+        this Function)."""
+        function = self._per_instance.get(id(instance))
+        if function is None:
+            function = Function(self.python_function, self.input_signature,
+                                self.reduce_retracing, autograph=self.autograph,
+                                name=self.name)
+            function._converted = self._traced_function()
+            try:
+                weakref.finalize(instance, self._per_instance.pop, id(instance), None)
+            except TypeError:
+                return self
+            self._per_instance[id(instance)] = function
+        return function
 
     def __call__(self, *args, **kwargs):
-        if context.building_graphs() or _run_eagerly[0]:
-            return self.python_function(*args, **kwargs)  # inlined into the outer trace
+        if _run_eagerly[0]:
+            return self.python_function(*args, **kwargs)
+        if context.building_graphs():
+            return self._traced_function()(*args, **kwargs)  # inlined into the outer trace
         return self._concrete_for(args, kwargs)._call_flat(_tensor_leaves((args, kwargs)))
 
     def get_concrete_function(self, *args, **kwargs):
@@ -272,6 +300,7 @@ class Function:
         try:
             with graph.as_default():
                 outputs = self._traced_function()(*symbolic_args[0], **symbolic_args[1])
+            _check_defined(outputs)
         except Exception as error:
             _note_user_code(error, self.name)
             raise
@@ -279,6 +308,13 @@ class Function:
             if self._refuse_new_variable in variables.creation_hooks:
                 variables.creation_hooks.remove(self._refuse_new_variable)
         return ConcreteFunction(graph, placeholders, outputs, key, self.name)
+
+
+def _check_defined(outputs):
+    """Refuses a result a tensor loop left without a value (set only inside it)."""
+    for leaf in nest.flatten(outputs):
+        if isinstance(leaf, Undefined):
+            raise leaf.error()
 
 
 def _note_user_code(error, name):
@@ -320,6 +356,7 @@ class _BoundFunction:
 
 
 _run_eagerly = [False]
+call_hooks = []  # called with each ConcreteFunction about to run
 
 
 def run_functions_eagerly(run_eagerly):

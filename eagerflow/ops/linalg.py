@@ -165,9 +165,9 @@ def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_spa
     b = convert_to_tensor(b)
     if b.ndim < 1:
         raise ValueError(f"matvec: `b` must have rank at least 1; got shape {b.shape}.")
-    column = array_ops.reshape(b, tuple(b.shape) + (1,))
+    column = array_shape.expand_dims(b, -1)
     product = matmul(a, column, transpose_a=transpose_a, adjoint_a=adjoint_a)
-    return array_ops.reshape(product, tuple(product.shape)[:-1])
+    return array_shape.squeeze(product, -1)
 
 
 # --- MatrixTranspose --------------------------------------------------------------------------

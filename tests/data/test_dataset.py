@@ -6,14 +6,9 @@ import numpy as np
 import pytest
 
 import eagerflow as tf
+from tests.data.helpers import values
 
 Dataset = tf.data.Dataset
-
-
-def values(dataset):
-    """The elements as Python values, tuples and dicts kept."""
-    return [tf.nest.map_structure(lambda x: x.tolist(), element)
-            for element in dataset.as_numpy_iterator()]
 
 
 # --- sources --------------------------------------------------------------------------
@@ -151,31 +146,70 @@ def test_enumerate_and_zip():
         Dataset.zip([a, b])
 
 
+def test_zip_of_one_dataset_is_its_elements_and_of_none_an_error():
+    assert values(Dataset.zip(Dataset.range(2))) == [0, 1]
+    assert values(Dataset.zip(datasets=(Dataset.range(2),))) == [(0,), (1,)]
+    with pytest.raises(TypeError, match="at least one dataset"):
+        Dataset.zip()
+    with pytest.raises(TypeError, match="not both"):
+        Dataset.zip(Dataset.range(2), datasets=Dataset.range(2))
+
+
+def test_batching_transformations_refuse_bad_components_when_built():
+    with pytest.raises(ValueError, match="Dataset.unbatch: cannot unbatch an input with "
+                                         "scalar components"):
+        Dataset.zip((Dataset.range(3).batch(2), Dataset.range(3))).unbatch()
+    windows = Dataset.range(4).window(2)
+    for name, build in [("batch", lambda: windows.batch(2)), ("unbatch", windows.unbatch),
+                        ("rebatch", lambda: windows.rebatch(2))]:
+        with pytest.raises(TypeError, match=f"Dataset.{name} is only supported for datasets "
+                                            f"that produce tensor elements"):
+            build()
+
+
+def test_batch_of_unknown_rank_components_keeps_the_rank_unknown():
+    rows = Dataset.from_generator(lambda: [[1], [2]], tf.int64)
+    assert rows.batch(2).element_spec.shape.rank is None
+    assert values(rows.batch(2)) == [[[1], [2]]]
+
+
+def counted(count, calls):
+    """Dataset.range(count) read from a generator that records each read (thread ids)."""
+    def gen():
+        for i in range(count):
+            calls.append(threading.get_ident())
+            yield i
+    return Dataset.from_generator(gen, output_signature=tf.TensorSpec([], tf.int64))
+
+
 def test_prefetch_yields_the_same_sequence_from_a_background_thread():
     threads = []
-    source = Dataset.range(20).map(lambda x: threads.append(threading.get_ident()) or x * 2)
-    assert values(source.prefetch(2)) == [2 * i for i in range(20)]
+    assert values(counted(20, threads).prefetch(2)) == list(range(20))
     assert set(threads) != {threading.get_ident()}
     assert values(Dataset.range(5).prefetch(tf.data.AUTOTUNE)) == [0, 1, 2, 3, 4]
     assert values(Dataset.range(100).prefetch(1).take(3)) == [0, 1, 2]
 
 
 def test_prefetch_raises_the_input_error_in_the_consumer():
-    failing = Dataset.range(3).map(lambda x: tf.constant([1, 2]) + tf.constant([1, 2, 3]))
-    with pytest.raises(tf.errors.InvalidArgumentError):
-        list(failing.prefetch(2))
+    def failing():
+        yield 1
+        raise ValueError("bad record")
+
+    dataset = Dataset.from_generator(failing, output_signature=tf.TensorSpec([], tf.int32))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="ValueError: bad record"):
+        list(dataset.prefetch(2))
 
 
 def test_cache_iterates_the_source_once():
     calls = []
-    cached = Dataset.range(4).map(lambda x: calls.append(1) or x).cache()
+    cached = counted(4, calls).cache()
     assert values(cached) == values(cached) == [0, 1, 2, 3]
     assert len(calls) == 4
 
 
 def test_cache_is_filled_only_by_a_full_iteration():
     calls = []
-    cached = Dataset.range(4).map(lambda x: calls.append(1) or x).cache()
+    cached = counted(4, calls).cache()
     assert values(cached.take(2)) == [0, 1]
     assert values(cached) == [0, 1, 2, 3] and values(cached) == [0, 1, 2, 3]
     assert len(calls) == 6
@@ -217,6 +251,20 @@ def test_reduce_and_as_numpy_iterator():
     assert int(total) == 10
     first = next(Dataset.from_tensor_slices({"a": [1.5]}).as_numpy_iterator())
     assert isinstance(first["a"], np.floating)
+
+
+def test_reduce_keeps_the_state_structure_and_dtypes():
+    pair = Dataset.range(4).reduce((np.int64(0), 1.0), lambda s, x: [s[0] + x, s[1] * 2.0])
+    assert isinstance(pair, tuple) and (int(pair[0]), float(pair[1])) == (6, 16.0)
+    grown = Dataset.range(3).reduce(tf.zeros([0], tf.int64),
+                                    lambda s, x: tf.concat([s, [x]], 0))
+    assert grown.numpy().tolist() == [0, 1, 2]  # the state's shape may change
+    with pytest.raises(TypeError, match=r"Dataset.reduce: the element types for the new state "
+                                        r"must match the initial state. Expected tf.int64; "
+                                        r"got tf.float32"):
+        Dataset.range(3).reduce(np.int64(0), lambda s, x: tf.cast(s + x, tf.float32))
+    with pytest.raises(TypeError, match="structure of the new state must match"):
+        Dataset.range(3).reduce((np.int64(0),), lambda s, x: s[0] + x)
 
 
 def test_iterating_while_tracing_is_refused():

@@ -326,3 +326,45 @@ def test_a_lambda_whose_line_does_not_parse_alone_runs_as_written(caplog):
     }
     assert float(table["double"](tf.constant(3.0))) == 6.0
     assert "could not convert" in caplog.text
+
+
+def test_names_first_set_inside_a_tensor_loop_are_local_to_each_iteration():
+    w = tf.Variable([0.5, -0.5])
+
+    @tf.function
+    def descend():
+        for _ in tf.range(3):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_sum(w * w)
+            w.assign_sub(0.1 * tape.gradient(loss, w))
+
+    descend()
+    np.testing.assert_allclose(w.numpy(), [0.5 * 0.8 ** 3, -0.5 * 0.8 ** 3], rtol=1e-6)
+
+    @tf.function
+    def used_after(n):
+        i = tf.constant(0)
+        while i < n:
+            square = i * i
+            i += 1
+        return square
+
+    with pytest.raises(ValueError, match="'square' is set only inside a tensor-dependent "
+                                         "`while`, so it has no value after it"):
+        used_after(tf.constant(3))
+
+
+def test_a_tf_function_called_inside_another_is_converted_too():
+    @tf.function
+    def clipped(x):
+        if tf.reduce_sum(x) > 1.0:
+            x = x / tf.reduce_sum(x)
+        return x
+
+    @tf.function
+    def outer(x):
+        return clipped(x) * 2.0
+
+    np.testing.assert_allclose(outer(tf.constant([1.0, 3.0])).numpy(), [0.5, 1.5])
+    np.testing.assert_allclose(outer(tf.constant([0.25, 0.25])).numpy(), [0.5, 0.5])
+    assert outer.experimental_get_tracing_count() == 1

@@ -145,3 +145,32 @@ def test_a_tape_outside_a_function_differentiates_its_cond_and_while_loop():
             tape.watch(x)
             y = fn(x)
         assert float(tape.gradient(y, x)) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("method", ["assign", "assign_add"])
+def test_each_iteration_of_a_graph_loop_sees_what_the_last_one_assigned(method):
+    v = tf.Variable(1.0)
+
+    @tf.function
+    def doubled_three_times():
+        for _ in tf.range(3):  # nothing reads the loop's outputs: it runs for its effects
+            if method == "assign":
+                v.assign(v * 2.0)
+            else:
+                v.assign_add(v)
+
+    doubled_three_times()
+    assert v.numpy() == 8.0
+
+
+def test_a_cond_that_only_assigns_still_runs():
+    v = tf.Variable(0.0)
+
+    @tf.function
+    def bump(x):
+        tf.cond(x > 0, lambda: v.assign_add(1.0), lambda: v.assign_sub(1.0))
+
+    bump(tf.constant(1.0))
+    bump(tf.constant(-1.0))
+    bump(tf.constant(2.0))
+    assert v.numpy() == 1.0

@@ -108,6 +108,25 @@ def test_methods_trace_per_instance():
     assert float(small(tf.constant(1.0))) == 2.0 and float(big(tf.constant(1.0))) == 10.0
 
 
+def test_each_instance_may_create_its_variables_on_its_first_call():
+    class LazyScale(tf.Module):
+        def __init__(self, factor):
+            super().__init__()
+            self.factor, self.variable = factor, None
+
+        @tf.function
+        def __call__(self, x):
+            if self.variable is None:
+                self.variable = tf.Variable(self.factor)
+            return x * self.variable
+
+    small, big = LazyScale(2.0), LazyScale(10.0)
+    assert float(small(tf.constant(3.0))) == 6.0 and float(big(tf.constant(3.0))) == 30.0
+    assert float(small(tf.constant(1.0))) == 2.0
+    assert small.__call__.experimental_get_tracing_count() == 1
+    assert big.__call__.experimental_get_tracing_count() == 1
+
+
 def test_nested_functions_are_inlined():
     @tf.function
     def inner(x):
