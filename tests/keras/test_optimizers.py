@@ -365,8 +365,8 @@ def test_slots_are_created_once_and_named_like_keras():
     for _ in range(2):
         optimizer.apply_gradients([(tf.ones([1, 2]), w), (tf.ones([1]), b)])
     assert [v.path for v in optimizer.variables] == [
-        "adam/iteration", "adam/learning_rate", "adam/w_0_momentum", "adam/b_0_momentum",
-        "adam/w_0_velocity", "adam/b_0_velocity"]
+        "adam/iteration", "adam/learning_rate", "adam/w_0_momentum", "adam/w_0_velocity",
+        "adam/b_0_momentum", "adam/b_0_velocity"]
     assert [v.name for v in optimizer.variables][:2] == ["iteration", "learning_rate"]
     assert all(not v.trainable for v in optimizer.variables)
     assert optimizer.variables[2].shape == (1, 2)

@@ -33,9 +33,8 @@ class Adadelta(Optimizer):
         if self.built:
             return
         super().build(var_list)
-        self._accumulated_grads = self.add_optimizer_variables(var_list, "accumulated_grad")
-        self._accumulated_delta_vars = self.add_optimizer_variables(
-            var_list, "accumulated_delta_var")
+        self._accumulated_grads, self._accumulated_delta_vars = self.add_optimizer_variables(
+            var_list, ["accumulated_grad", "accumulated_delta_var"])
 
     def _step_scalars(self, dtype, learning_rate):
         return (tf.cast(learning_rate, dtype), self._constant(self.rho, dtype),

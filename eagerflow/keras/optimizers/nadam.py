@@ -35,8 +35,8 @@ class Nadam(Optimizer):
             return
         dtype = var_list[0].dtype if var_list else tf.float32
         super().build(var_list)
-        self._momentums = self.add_optimizer_variables(var_list, "momentum")
-        self._velocities = self.add_optimizer_variables(var_list, "velocity")
+        self._momentums, self._velocities = self.add_optimizer_variables(
+            var_list, ["momentum", "velocity"])
         self._u_product = self._new_variable(1.0, "u_product", dtype)
 
     def _backend_update_step(self, grads, trainable_variables, learning_rate):

@@ -111,6 +111,7 @@ def test_a_keras3_sequential_cnn_loads_with_its_weights_and_optimizer_state(tmp_
     variables = [conv_kernel, conv_bias, dense_kernel, dense_bias]
     momentums = [random(*v.shape) for v in variables]
     velocities = [np.abs(random(*v.shape)) for v in variables]
+    interleaved = [s for pair in zip(momentums, velocities) for s in pair]  # Keras 3's order
     config = {
         "module": "keras", "class_name": "Sequential",
         "config": {"name": "sequential", "trainable": True, "dtype": POLICY,
@@ -129,7 +130,7 @@ def test_a_keras3_sequential_cnn_loads_with_its_weights_and_optimizer_state(tmp_
     write_keras3_file(path, config, {
         "layers/conv2d": [conv_kernel, conv_bias], "layers/max_pooling2d": [],
         "layers/flatten": [], "layers/dense": [dense_kernel, dense_bias],
-        "optimizer": [np.int64(7), np.float32(0.001)] + momentums + velocities})
+        "optimizer": [np.int64(7), np.float32(0.001)] + interleaved})
 
     model = keras.models.load_model(path)
 
@@ -145,7 +146,7 @@ def test_a_keras3_sequential_cnn_loads_with_its_weights_and_optimizer_state(tmp_
                                atol=1e-6)
     optimizer = model.optimizer
     assert type(optimizer).__name__ == "Adam" and int(optimizer.iterations.numpy()) == 7
-    saved_slots = momentums + velocities
+    saved_slots = interleaved
     assert len(optimizer.variables) == 2 + len(saved_slots)
     for got, want in zip(optimizer.variables[2:], saved_slots):
         np.testing.assert_array_equal(got.numpy(), want)
