@@ -1,4 +1,5 @@
 # make demo: set up .venv and run the main job.  make test: set up .venv and run the tests.
+# make bench: benchmark eagerflow against NumPy, TensorFlow and PyTorch (docs/performance.md).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -12,8 +13,10 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
+# make bench BENCH_ARGS="--quick --only mlp": see `python -m bench --help` and docs/performance.md
 bench: $(VENV)/.installed
-	$(BIN)/python bench/eager_overhead.py
+	sh scripts/get_fashion_mnist.sh
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -142,6 +142,21 @@ class Variable:
             self._value = ufunc(self._value, delta)
         return self
 
+    def _apply(self, ufunc, array):
+        """ufunc(value, array) into the variable, in place unless a read still holds the
+        value; `array` has the variable's dtype and shape (a graph proved it)."""
+        if self._exclusive():
+            ufunc(self._value, array, out=self._value)
+        else:
+            self._value = ufunc(self._value, array)
+
+    def _replace(self, array):
+        """Assigns `array`, which has the variable's dtype and shape (a graph proved it)."""
+        if self._exclusive():
+            np.copyto(self._value, array)
+        else:
+            self._value = np.array(array, copy=True)
+
     def _exclusive(self):
         return sys.getrefcount(self._value) <= _EXCLUSIVE_REFCOUNT
 

@@ -9,6 +9,8 @@ source can be read. A value is deleted right after its last use.
         return (v1,)
 """
 
+import numpy as np
+
 from ..errors import InvalidArgumentError, OpError
 from ..framework.tensor import wrap
 from .interpreter import needed_nodes
@@ -79,10 +81,7 @@ def _generate(nodes, placeholders, fetches, in_place):
             wrapped = ", ".join(f"wrap({a})" for a in args)
             expression = f"[t._value for t in {call}([{wrapped}])]"
         elif node.stateful:
-            variable = bind("var", node.attrs["variable"])
-            method = {"AssignVariableOp": "assign", "AssignAddVariableOp": "assign_add",
-                      "AssignSubVariableOp": "assign_sub"}[node.type]
-            expression = f"{variable}.{method}(wrap({args[0]}))"
+            expression = _assignment(node, args[0], bind)
         else:
             expression = _kernel_call(node, args, bind, in_place.get(id(node)))
         unpack = len(targets) > 1 or (node.op is not None and node.op.multi_output) or \
@@ -99,6 +98,25 @@ def _generate(nodes, placeholders, fetches, in_place):
     returned = ", ".join(names[id(t)] for t in fetches)
     lines.append(f"    return ({returned}{',' if len(fetches) == 1 else ''})")
     return "\n".join(lines) + "\n", namespace, line_nodes
+
+
+_ASSIGNMENTS = {"AssignVariableOp": ("assign", None), "AssignAddVariableOp": ("assign_add", "add"),
+                "AssignSubVariableOp": ("assign_sub", "subtract")}
+
+
+def _assignment(node, value, bind):
+    """A variable assignment. A value whose dtype and shape tracing proved to be the
+    variable's skips the checks an eager assignment makes."""
+    variable = node.attrs["variable"]
+    name = bind("var", variable)
+    method, ufunc = _ASSIGNMENTS[node.type]
+    spec = node.inputs[0]
+    if spec.dtype != variable.dtype or spec._shape is None or \
+            list(spec._shape) != variable.shape.as_list():
+        return f"{name}.{method}(wrap({value}))"
+    if ufunc is None:
+        return f"{name}._replace({value})"
+    return f"{name}._apply({bind('ufunc', getattr(np, ufunc))}, {value})"
 
 
 def _kernel_call(node, args, bind, reuse=None):

@@ -67,7 +67,8 @@ def _where_negative(values, x):
 
 # --- relu, relu6, leaky_relu ----------------------------------------------------------
 
-ReluGrad = _fused_grad_op("ReluGrad", lambda g, x: np.where(x > 0, g, 0),
+# Masks multiply (as TF's kernels do): branch-free, several times faster than np.where.
+ReluGrad = _fused_grad_op("ReluGrad", lambda g, x: g * (x > 0),
                           lambda g, x: g * np.heaviside(x, 0.0), _grad_op_samples)
 Relu = defop("Relu", lambda x: np.maximum(x, 0), rules.unary(),
              # From the output (> 0 exactly where the input is), so a fused
@@ -77,7 +78,7 @@ Relu = defop("Relu", lambda x: np.maximum(x, 0), rules.unary(),
              samples=lambda: _unary_samples(int_dtype=np.int32), dtypes=dtypes.REAL)
 
 Relu6Grad = _fused_grad_op(
-    "Relu6Grad", lambda g, x: np.where((x > 0) & (x < 6), g, 0),
+    "Relu6Grad", lambda g, x: g * ((x > 0) & (x < 6)),
     lambda g, x: g * np.heaviside(x, 0.0) * np.heaviside(6 - x, 0.0),
     lambda: _grad_op_samples(kinks=(0.0, 6.0), low=-2.0, high=8.0))
 Relu6 = defop("Relu6", lambda x: np.clip(x, 0, 6), rules.unary(),

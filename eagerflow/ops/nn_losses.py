@@ -15,10 +15,9 @@ from .. import dtypes
 from ..errors import InvalidArgumentError
 from ..framework.convert import convert_to_tensor
 from ..framework.tensor import Tensor
-from . import array_ops, array_shape, comparison, creation, math_binary, math_unary
+from . import array_shape, math_binary, math_unary, reductions
 from . import sample_inputs as si
 from . import shape_rules as rules
-from .dynamic_shape import dim
 from .nn_activations import along_rows, log_softmax, log_softmax_row, softmax
 from .registry import Sample, defop
 
@@ -139,15 +138,29 @@ def _check_labels(labels, classes):
                                    f"valid range of [0, {classes}).  Label values: {listed}")
 
 
-def _sparse_xent_kernel(logits, labels):
+def _class_rows(logits, labels):
+    """(shifted, exp, total, picked index): logits as rows [examples, classes] minus each
+    row's max, their exponentials and row sums, and the (row, label) index of each
+    example's label (float16 computed in float32)."""
     if labels.dtype.kind not in "iu" or labels.shape != logits.shape[:-1]:
         raise ValueError("labels must be integers shaped like logits without the class axis")
+    if logits.ndim == 0:
+        raise ValueError("logits need a class axis; got a scalar")
     _check_labels(labels, logits.shape[-1])
+    rows = logits.reshape(-1, logits.shape[-1])
+    if rows.dtype == np.float16:
+        rows = rows.astype(np.float32)
+    shifted = rows - np.max(rows, axis=1, keepdims=True, initial=-np.inf)
+    exp = np.exp(shifted)
+    return shifted, exp, np.sum(exp, axis=1, keepdims=True), (
+        np.arange(len(rows)), labels.reshape(-1))
+
+
+def _sparse_xent_kernel(logits, labels):
     with np.errstate(invalid="ignore", divide="ignore"):
-        shifted, log_total = _shifted_and_log_total(logits, -1)
-        picked = np.take_along_axis(shifted, np.expand_dims(labels, -1), axis=-1)
-        loss = (log_total - picked)[..., 0]
-    return loss.astype(logits.dtype, copy=False)
+        shifted, _, total, picked = _class_rows(logits, labels)
+        loss = np.log(total[:, 0]) - shifted[picked]
+    return loss.reshape(labels.shape).astype(logits.dtype, copy=False)
 
 
 def _sparse_xent_rule(logits, labels):
@@ -163,19 +176,39 @@ def _sparse_xent_rule(logits, labels):
 
 
 def _sparse_xent_grad(inputs, output, dy):
-    """logits: softmax - one_hot(labels); labels are indices and get none."""
+    """logits: softmax - one_hot(labels), one kernel; labels are indices and get none."""
     logits, labels = inputs
-    one_hot = _one_hot(labels, dim(logits, -1), logits.dtype)
-    d_logits = math_binary.subtract(softmax(logits), one_hot)
+    d_logits = SparseSoftmaxCrossEntropyWithLogitsGrad(logits, labels)
     return math_binary.multiply(_per_example(dy, logits, -1), d_logits), None
 
 
-def _one_hot(labels, depth, dtype):
-    """one_hot(labels, depth), for a depth known only at run time (a tensor) too."""
-    if isinstance(depth, int):
-        return array_ops.one_hot(labels, depth, dtype=dtype)
-    classes = math_unary.cast(creation.range(depth), labels.dtype)
-    return math_unary.cast(comparison.equal(array_shape.expand_dims(labels, -1), classes), dtype)
+def _sparse_xent_backprop_kernel(logits, labels):
+    """softmax(logits) - one_hot(labels) along the last axis (float16 computed in float32)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        _, exp, total, picked = _class_rows(logits, labels)
+        exp /= total
+    exp[picked] -= 1
+    return exp.reshape(logits.shape).astype(logits.dtype, copy=False)
+
+
+def _sparse_xent_backprop_rule(logits, labels):
+    _sparse_xent_rule(logits, labels)
+    return rules.Spec(logits.shape, logits.dtype)
+
+
+def _sparse_xent_backprop_grad(inputs, output, g):
+    """The softmax Jacobian applied to g: p * (g - Σ g·p); labels get none."""
+    p = softmax(inputs[0])
+    total = reductions.reduce_sum(math_binary.multiply(g, p), axis=-1, keepdims=True)
+    return math_binary.multiply(p, math_binary.subtract(g, total)), None
+
+
+def _sparse_xent_backprop_reference(logits, labels):
+    probabilities = np.exp(along_rows(log_softmax_row, logits, -1))
+    flat = probabilities.reshape(-1, logits.shape[-1])
+    for row, label in enumerate(np.ravel(labels)):
+        flat[row, label] -= 1
+    return probabilities
 
 
 def _sparse_xent_reference(logits, labels):
@@ -199,6 +232,11 @@ def _sparse_xent_samples():
 SparseSoftmaxCrossEntropyWithLogits = defop(
     "SparseSoftmaxCrossEntropyWithLogits", _sparse_xent_kernel, _sparse_xent_rule,
     grad=_sparse_xent_grad, reference=_sparse_xent_reference, samples=_sparse_xent_samples,
+    same_dtype=False, dtypes=dtypes.FLOATS)
+SparseSoftmaxCrossEntropyWithLogitsGrad = defop(
+    "SparseSoftmaxCrossEntropyWithLogitsGrad", _sparse_xent_backprop_kernel,
+    _sparse_xent_backprop_rule, grad=_sparse_xent_backprop_grad,
+    reference=_sparse_xent_backprop_reference, samples=_sparse_xent_samples,
     same_dtype=False, dtypes=dtypes.FLOATS)
 
 

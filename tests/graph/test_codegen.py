@@ -26,7 +26,7 @@ def test_generated_source_is_straight_line_kernel_calls():
         "    v2 = k_MatMul_1(v0, v1)",
         "    del v0, v1",
         "    v3 = c2",
-        "    v4 = k_Add_3(v2, v3)",
+        "    v4 = k_Add_3(v2, v3, out=v2)",  # into the product, which dies here
         "    del v2, v3",
         "    v5 = k_Relu_4(v4)",
         "    del v4",

@@ -3,8 +3,8 @@
 Every value is freed after its last use (codegen deletes it), and an elementwise
 op whose kernel is a NumPy ufunc (or a fused chain of them) writes its result into
 the buffer of an input that dies there — when that buffer belongs to the graph
-(made by another such kernel, not a constant, a variable, a placeholder's array or
-a view), no other kind of op reads it (it might keep a view), and it surely has the
+(made by another such kernel or a matrix product, not a constant, a variable, a
+placeholder's array or a view), no other kind of op reads it (it might keep a view), and it surely has the
 output's shape and dtype when the graph runs. The plan reports the peak of live
 bytes with and without it.
 """
@@ -45,6 +45,11 @@ def _writes_fresh(node):
                                     or node.type == "FusedElementwise")
 
 
+# Ops whose kernels return a new buffer (a matrix product's result), which later
+# elementwise ops may overwrite once it dies.
+_FRESH_PRODUCTS = frozenset(("MatMul", "FusedMatMul"))
+
+
 def _reusable_inputs(node):
     if node.type == "FusedElementwise":
         return node.attrs["program"].reusable_inputs()
@@ -76,6 +81,8 @@ def plan(nodes, fetches):
     owned = set()   # ids of tensors whose buffer the graph made and may overwrite
     in_place = {}
     for position, node in enumerate(nodes):
+        if node.type in _FRESH_PRODUCTS:
+            owned.add(id(node.outputs[0]))
         if not _writes_fresh(node):
             continue
         out = node.outputs[0]
