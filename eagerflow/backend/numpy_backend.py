@@ -194,13 +194,11 @@ def max_pool(x, ksize, strides, pads):
     return _window_reduce(pad_spatial(x, pads, _lowest(x.dtype)), positions, np.maximum)
 
 
-def _first_max_hits(x, ksize, strides, pads):
+def _first_max_hits(x, pooled, ksize, strides, pads):
     """(rows, cols, hit) per kernel position: `hit` [N, oh, ow, C] marks the windows whose
-    first maximum (row-major, like TF) sits at that position."""
+    first maximum (row-major, like TF) sits at that position; `pooled` is max_pool(x)."""
     padded = pad_spatial(x, pads, _lowest(x.dtype))
-    positions = kernel_positions(ksize, strides, _pooled_shape(x.shape, ksize, strides,
-                                                               pads)[1:3])
-    pooled = _window_reduce(padded, positions, np.maximum)
+    positions = kernel_positions(ksize, strides, pooled.shape[1:3])
     taken = None
     for index, (rows, cols) in enumerate(positions):
         hit = np.equal(padded[:, rows, cols, :], pooled)
@@ -224,19 +222,20 @@ def _padded_zeros(shape, pads, dtype):
     return np.zeros((n, height + top + bottom, width + left + right, c), dtype)
 
 
-def max_pool_grad(x, dy, ksize, strides, pads):
+def max_pool_grad(x, pooled, dy, ksize, strides, pads):
     """Routes each window's gradient to the window's first maximum in x. (Masking is a
     branch-free multiply, several times faster than np.where on random masks; a NaN or
     inf in dy therefore also reaches the window's other positions, as NaN.) Windows that
     do not overlap write their slabs directly; ones that tile the input need no zeros."""
     pooled_shape = _pooled_shape(x.shape, ksize, strides, pads)
     _require_pooled("out_backprop", dy, pooled_shape)
+    _require_pooled("orig_output", pooled, pooled_shape)
     overlapping = strides[0] < ksize[0] or strides[1] < ksize[1]
     tiled = not overlapping and not any(pads[0] + pads[1]) and all(
         pooled_shape[1 + a] * ksize[a] == x.shape[1 + a] and strides[a] == ksize[a]
         for a in (0, 1))
     dx = np.empty(x.shape, dy.dtype) if tiled else _padded_zeros(x.shape, pads, dy.dtype)
-    for rows, cols, hit in _first_max_hits(x, ksize, strides, pads):
+    for rows, cols, hit in _first_max_hits(x, pooled, ksize, strides, pads):
         if overlapping:
             dx[:, rows, cols, :] += dy * hit
         else:
@@ -244,13 +243,14 @@ def max_pool_grad(x, dy, ksize, strides, pads):
     return _crop(dx, pads, x.shape[1:3])
 
 
-def max_pool_grad_grad(x, g, ksize, strides, pads):
+def max_pool_grad_grad(x, pooled, g, ksize, strides, pads):
     """The adjoint of max_pool_grad in its gradient: g read at each window's first maximum."""
     if g.shape != x.shape:
         raise ValueError(f"grad has shape {g.shape}, the pooled input {x.shape}")
     padded = pad_spatial(g, pads)
     out = np.zeros(_pooled_shape(x.shape, ksize, strides, pads), g.dtype)
-    for rows, cols, hit in _first_max_hits(x, ksize, strides, pads):
+    _require_pooled("orig_output", pooled, _pooled_shape(x.shape, ksize, strides, pads))
+    for rows, cols, hit in _first_max_hits(x, pooled, ksize, strides, pads):
         np.copyto(out, padded[:, rows, cols, :], where=hit)
     return out
 

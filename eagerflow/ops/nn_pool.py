@@ -51,11 +51,12 @@ def _pool_kernel(run):
 
 
 def _max_pool_grad_kernel(run):
-    """MaxPoolGrad and MaxPoolGradGrad: argmax positions come from the pooled input alone."""
+    """MaxPoolGrad and MaxPoolGradGrad: a window's first maximum is where the pooled input
+    equals its pooled output (orig_output, not recomputed)."""
     def kernel(x, orig_output, grad, ksize, strides, padding, data_format):
         x = win.to_nhwc(x, data_format)
-        y = run(x, win.to_nhwc(grad, data_format), ksize, strides,
-                _pads(x.shape, ksize, strides, padding))
+        y = run(x, win.to_nhwc(orig_output, data_format), win.to_nhwc(grad, data_format),
+                ksize, strides, _pads(x.shape, ksize, strides, padding))
         return win.from_nhwc(y, data_format)
     return kernel
 
