@@ -115,8 +115,8 @@ class ConcreteFunction:
         self.structured_outputs = outputs
         self.key = key
         self.name = name
-        self._fetches = [x for x in nest.flatten(outputs, expand_composites=True)
-                         if isinstance(x, SymbolicTensor)]
+        self._output_leaves = nest.flatten(outputs, expand_composites=True)
+        self._fetches = [x for x in self._output_leaves if isinstance(x, SymbolicTensor)]
         self._compiled_graph = None
         self._optimized = self._report = None
 
@@ -141,12 +141,12 @@ class ConcreteFunction:
 
     def _run(self, feeds):
         """Generated code when no tape records (the fast path); otherwise the interpreter,
-        whose eager ops the tapes see."""
+        whose eager ops the tapes see. `feeds`: one tensor per placeholder."""
         if context.recording_tapes():
-            return interpreter.run(self.graph, self._fetches, feeds)
-        compiled = self._compiled()
+            return interpreter.run(self.graph, self._fetches, dict(zip(self.inputs, feeds)))
+        compiled = self._compiled_graph or self._compiled()
         try:
-            arrays = compiled.run([feeds[p]._value for p in self.inputs])
+            arrays = compiled.run([t._value for t in feeds])
         except Exception as error:  # noqa: BLE001  (re-raised in TF's terms)
             raise compiled.explain(error) from None
         return [wrap(a) for a in arrays]
@@ -154,12 +154,15 @@ class ConcreteFunction:
     def _call_flat(self, tensors):
         for hook in call_hooks:  # tf.summary.trace_on records the functions that run
             hook(self)
-        feeds = {p: convert_to_tensor(t, dtype=p.dtype) for p, t in zip(self.inputs, tensors)}
-        values = iter(self._run(feeds))
+        values = self._run([t if t.__class__ is Tensor and t.dtype is p.dtype
+                            else convert_to_tensor(t, dtype=p.dtype)
+                            for p, t in zip(self.inputs, tensors)])
+        if isinstance(self.structured_outputs, SymbolicTensor):  # one tensor, as it is
+            return values[0]
+        values = iter(values)
         return nest.pack_sequence_as(self.structured_outputs, [
             next(values) if isinstance(x, SymbolicTensor) else x
-            for x in nest.flatten(self.structured_outputs, expand_composites=True)],
-            expand_composites=True)
+            for x in self._output_leaves], expand_composites=True)
 
     def __call__(self, *args, **kwargs):
         return self._call_flat(_tensor_leaves((args, kwargs)))

@@ -125,8 +125,22 @@ def expand_to_input(dy, x, axis, keepdims):
     return broadcast_like(keepdims_form(dy, x, axis, keepdims), x)
 
 
+# Past this many rows, summing the leading axes as a matrix product (BLAS, on every core)
+# beats np.sum several times over, and rounds no worse.
+_PRODUCT_SUM_ROWS = 4096
+
+
 def _sum_kernel(x, axis, keepdims):
-    return np.sum(x, axis=kernel_axes("Sum", x, axis), keepdims=keepdims, dtype=x.dtype)
+    axes = kernel_axes("Sum", x, axis)
+    leading = len(axes)
+    if axes == tuple(range(leading)) and 0 < leading < x.ndim and x.dtype.kind == "f" \
+            and x.dtype.itemsize >= 4 and x.flags.c_contiguous:
+        rows = math.prod(x.shape[:leading])
+        if rows >= _PRODUCT_SUM_ROWS:  # e.g. a bias gradient over batch and pixels
+            total = np.ones(rows, x.dtype) @ x.reshape(rows, -1)
+            kept = x.shape[leading:]
+            return total.reshape(((1,) * leading if keepdims else ()) + kept)
+    return np.sum(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
 
 
 Sum = defop("Sum", _sum_kernel, reduction_rule("Sum"),

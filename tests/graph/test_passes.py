@@ -175,6 +175,31 @@ def test_fusion_of_conv_bias_and_relu_in_a_training_graph():
         np.testing.assert_allclose(got, expected, rtol=1e-5)
 
 
+def test_relu_gradients_move_before_max_pool_gradients_exactly():
+    from eagerflow.graph.passes.pool_gradients import mask_before_pool_gradients
+    rng = np.random.default_rng(4)
+    kernel = tf.Variable(rng.standard_normal((3, 3, 1, 3)).astype(np.float32))
+
+    def step(x):
+        with tf.GradientTape() as tape:
+            h = tf.nn.relu(tf.nn.conv2d(x, kernel, 1, "VALID"))
+            pooled = tf.nn.max_pool2d(h, 2, 2, "VALID")
+            loss = tf.reduce_sum(pooled * tf.sin(pooled))
+        return [loss, tape.gradient(loss, kernel)]
+
+    before = program(step, [2, 7, 7, 1])
+    after = mask_before_pool_gradients(before)
+    verify(after)
+    relu_grads = [n for n in after.graph.nodes if n.type == "ReluGrad"]
+    assert len(relu_grads) == 1 and relu_grads[0].inputs[0]._shape == (2, 2, 2, 3)
+    assert relu_grads[0].outputs[0].node is relu_grads[0]
+    pool_grad = next(n for n in after.graph.nodes if n.type == "MaxPoolGrad")
+    assert pool_grad.inputs[2] is relu_grads[0].outputs[0]
+    x = rng.standard_normal((2, 7, 7, 1)).astype(np.float32)  # many windows of zeros: ties
+    for expected, got in zip(run(before, x), run(after, x)):
+        np.testing.assert_array_equal(got, expected)
+
+
 def test_fusion_takes_an_added_vector_as_the_bias():
     from eagerflow.graph.passes.fusion import fuse_patterns
     w = tf.constant(np.arange(6, dtype=np.float32).reshape(3, 2) - 2.0)

@@ -340,3 +340,16 @@ def test_cumulative_logsumexp():
     got = gradient(lambda t: r.reduce_sum(multiply(scans.cumulative_logsumexp(t, exclusive=True),
                                                    constant(weights))), small)
     assert np.allclose(got, manual)
+
+
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_big_sums_over_leading_axes_match_exact_sums(keepdims):
+    # The bias-gradient shape of a convolution: batch and pixels summed per channel,
+    # which the kernel computes as a matrix product once there are enough rows.
+    x = np.random.default_rng(3).normal(size=(8, 26, 26, 5)).astype(np.float32)
+    got = r.reduce_sum(constant(x), axis=[0, 1, 2], keepdims=keepdims).numpy()
+    exact = x.astype(np.float64).sum(axis=(0, 1, 2), keepdims=keepdims)
+    assert got.shape == exact.shape and got.dtype == np.float32
+    np.testing.assert_allclose(got, exact, rtol=1e-5, atol=1e-4)
+    np.testing.assert_allclose(r.reduce_sum(constant(x), axis=[0, 1]).numpy(),
+                               x.astype(np.float64).sum(axis=(0, 1)), rtol=1e-5, atol=1e-4)
