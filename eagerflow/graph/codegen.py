@@ -100,7 +100,8 @@ def _generate(nodes, placeholders, fetches, in_place):
     return "\n".join(lines) + "\n", namespace, line_nodes
 
 
-_ASSIGNMENTS = {"AssignVariableOp": ("assign", None), "AssignAddVariableOp": ("assign_add", "add"),
+_ASSIGNMENTS = {"AssignVariableOp": ("assign", None),  # (Variable method, NumPy ufunc)
+                "AssignAddVariableOp": ("assign_add", "add"),
                 "AssignSubVariableOp": ("assign_sub", "subtract")}
 
 

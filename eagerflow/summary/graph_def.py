@@ -5,9 +5,10 @@ Each IR node becomes one NodeDef: its name, its type as the op, its inputs (`nod
 `node:index`, `^node` for control inputs), `_output_shapes`, a `T` attr (the first
 input's dtype; `dtype`, the output's, on Placeholder, Const and ReadVariableOp), `shape`
 on placeholders, and the node's own attrs. Constants of more than 1024 elements keep only
-their dtype and shape; a variable attr becomes the variable's path (Keras weights) or name. The sub-graphs of
-control flow (a Cond's branches, a While's condition and body) are added under the name
-scope `<node>/<attr>/`, named by a `func` attr, their captures fed by the outer tensors.
+their dtype and shape; a variable attr becomes the variable's path (Keras weights) or
+name. The sub-graphs of control flow (a Cond's branches, a While's condition and body)
+are added under the name scope `<node>/<attr>/`, named by a `func` attr, their captures
+fed by the outer tensors.
 """
 
 import numpy as np

@@ -131,7 +131,8 @@ def test_text_and_images(tmp_path):
     assert rgb[:2].tolist() == [b"4", b"3"] and len(rgb) == 3  # width, height, one PNG
     expected = np.clip(pixels[0] * 255.5, 0, 255).astype(np.uint8)
     np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(rgb[2]))), expected)
-    decoded = [np.asarray(Image.open(io.BytesIO(png))) for png in tensors(tmp_path, "grey")[0][1][2:]]
+    pngs = tensors(tmp_path, "grey")[0][1][2:]
+    decoded = [np.asarray(Image.open(io.BytesIO(png))) for png in pngs]
     np.testing.assert_array_equal(np.stack(decoded), grey[:3, :, :, 0])
 
 

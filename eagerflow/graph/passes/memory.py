@@ -4,9 +4,9 @@ Every value is freed after its last use (codegen deletes it), and an elementwise
 op whose kernel is a NumPy ufunc (or a fused chain of them) writes its result into
 the buffer of an input that dies there — when that buffer belongs to the graph
 (made by another such kernel or a matrix product, not a constant, a variable, a
-placeholder's array or a view), no other kind of op reads it (it might keep a view), and it surely has the
-output's shape and dtype when the graph runs. The plan reports the peak of live
-bytes with and without it.
+placeholder's array or a view), no other kind of op reads it (it might keep a view),
+and it surely has the output's shape and dtype when the graph runs. The plan reports
+the peak of live bytes with and without it.
 """
 
 import numpy as np
