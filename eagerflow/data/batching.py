@@ -12,6 +12,14 @@ from . import structure
 from .dataset import Dataset, UNKNOWN_CARDINALITY
 
 
+def batched_cardinality(size, batch_size, drop_remainder):
+    """How many batches `size` elements make (an infinite or unknown size stays so)."""
+    if size < 0:
+        return size
+    full, remainder = divmod(size, batch_size)
+    return full + (1 if remainder and not drop_remainder else 0)
+
+
 class BatchDataset(Dataset):
     """Groups of `batch_size` consecutive elements, each component stacked along a new
     first dimension; a shorter last group unless `drop_remainder`."""
@@ -42,11 +50,8 @@ class BatchDataset(Dataset):
             self._input.element_spec)
 
     def _cardinality(self):
-        size = self._input._cardinality()
-        if size < 0:
-            return size
-        full, remainder = divmod(size, self._batch_size)
-        return full + (1 if remainder and not self._drop_remainder else 0)
+        return batched_cardinality(self._input._cardinality(), self._batch_size,
+                                   self._drop_remainder)
 
 
 class UnbatchDataset(Dataset):

@@ -32,12 +32,10 @@ def signature_of(output_types, output_shapes, output_signature):
     if output_shapes is None:
         flat_shapes = [None] * len(flat_types)
     else:
-        try:
-            flat_shapes = structure.flatten_up_to(output_types, output_shapes)
-        except ValueError as error:
-            raise ValueError(f"Dataset.from_generator: `output_shapes` {output_shapes!r} does "
-                             f"not match the structure of `output_types` {output_types!r}: "
-                             f"{error}.") from None
+        flat_shapes = structure.flatten_matching(
+            output_types, output_shapes, f"Dataset.from_generator: `output_shapes` "
+            f"{output_shapes!r} does not match the structure of `output_types` "
+            f"{output_types!r}")
     specs = [TensorSpec(as_shape(shape), dtype) for dtype, shape in zip(flat_types, flat_shapes)]
     return nest.pack_sequence_as(output_types, specs), True
 

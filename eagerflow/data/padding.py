@@ -10,6 +10,7 @@ from ..framework.tensor_shape import TensorShape
 from ..framework.tensor_spec import TensorSpec
 from ..util import nest
 from . import structure
+from .batching import batched_cardinality
 from .dataset import Dataset
 
 
@@ -77,11 +78,8 @@ class PaddedBatchDataset(Dataset):
         return nest.pack_sequence_as(self._structure, specs)
 
     def _cardinality(self):
-        size = self._input._cardinality()
-        if size < 0:
-            return size
-        full, remainder = divmod(size, self._batch_size)
-        return full + (1 if remainder and not self._drop_remainder else 0)
+        return batched_cardinality(self._input._cardinality(), self._batch_size,
+                                   self._drop_remainder)
 
 
 def _padded_shapes(padded_shapes, input_spec, flat_specs):
@@ -92,12 +90,9 @@ def _padded_shapes(padded_shapes, input_spec, flat_specs):
                 raise ValueError(f"Dataset.padded_batch: you must provide the `padded_shapes` "
                                  f"argument because component {index} has unknown rank.")
         return [tuple(spec.shape.as_list()) for spec in flat_specs]
-    try:
-        flat_shapes = structure.flatten_up_to(input_spec, padded_shapes)
-    except ValueError as error:
-        raise ValueError(f"Dataset.padded_batch: `padded_shapes` {padded_shapes!r} does not "
-                         f"match the structure of the input's elements {input_spec}: "
-                         f"{error}.") from None
+    flat_shapes = structure.flatten_matching(
+        input_spec, padded_shapes, f"Dataset.padded_batch: `padded_shapes` "
+        f"{padded_shapes!r} does not match the structure of the input's elements {input_spec}")
     shapes = []
     for padded, spec in zip(flat_shapes, flat_specs):
         if hasattr(padded, "numpy"):  # a tensor-like int vector, -1 for "the longest"
@@ -124,12 +119,10 @@ def _padding_values(padding_values, input_spec, flat_specs):
     elif nest.is_nested(input_spec) and not isinstance(padding_values, (tuple, dict)):
         flat_values = [padding_values] * len(flat_specs)
     else:
-        try:
-            flat_values = structure.flatten_up_to(input_spec, padding_values)
-        except ValueError as error:
-            raise ValueError(f"Dataset.padded_batch: `padding_values` {padding_values!r} does "
-                             f"not match the structure of the input's elements {input_spec}: "
-                             f"{error}.") from None
+        flat_values = structure.flatten_matching(
+            input_spec, padding_values, f"Dataset.padded_batch: `padding_values` "
+            f"{padding_values!r} does not match the structure of the input's elements "
+            f"{input_spec}")
     values = []
     for value, spec in zip(flat_values, flat_specs):
         if value is None:

@@ -110,6 +110,14 @@ def flatten_up_to(template, value):
     return [value]
 
 
+
+def flatten_matching(template, value, mismatch):
+    """flatten_up_to(template, value), whose ValueError says `mismatch` and then why."""
+    try:
+        return flatten_up_to(template, value)
+    except ValueError as error:
+        raise ValueError(f"{mismatch}: {error}.") from None
+
 def is_symbolic(value):
     """Whether `value` is a graph tensor (no value until the graph runs)."""
     return hasattr(type(value), "_dispatch_op") and not isinstance(value, Tensor)
