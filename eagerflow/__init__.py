@@ -3,7 +3,7 @@
 This module only re-exports; README.md says where things live.
 """
 
-from . import autograph, compat, config, data, dtypes, errors, train  # noqa: F401
+from . import autograph, compat, config, dtypes, errors, train  # noqa: F401
 from . import linalg, math, nn, random, summary  # noqa: F401
 from .autodiff.custom_gradient import custom_gradient  # noqa: F401
 from .compat.v1 import (  # noqa: F401  (TF 1.x's top-level names, for TF1 programs)
@@ -56,9 +56,12 @@ from .util import nest  # noqa: F401
 newaxis = None
 
 
+_ON_FIRST_USE = frozenset(("data", "keras"))
+
+
 def __getattr__(name):
-    """`tf.keras` loads on first use, so `import eagerflow` stays fast."""
-    if name == "keras":
+    """`tf.keras` and `tf.data` load on first use, so `import eagerflow` stays fast."""
+    if name in _ON_FIRST_USE:
         import importlib
-        return importlib.import_module(".keras", __name__)
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'eagerflow' has no attribute {name!r}")
