@@ -14,7 +14,7 @@ import sys
 
 from . import data, frameworks
 
-BENCHMARKS = ["mlp", "cnn", "dispatch", "graph", "memory", "startup"]
+BENCHMARKS = ["mlp", "cnn", "calls", "dispatch", "graph", "memory", "startup"]
 
 
 class Context:

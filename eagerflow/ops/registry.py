@@ -136,7 +136,11 @@ def _symbolic_input(inputs):
 
 
 def convert_inputs(op, inputs):
-    """Converts non-Tensor inputs; with same_dtype, Python scalars adopt the tensors' dtype."""
+    """Converts non-Tensor inputs; with same_dtype, Python scalars adopt the tensors' dtype.
+    Tensors and variables (each read once) pass as they are: a dtype mismatch between
+    them is the op's to report."""
+    if all(x.__class__ is Tensor or hasattr(x, "_as_tensor") for x in inputs):
+        return [x if x.__class__ is Tensor else convert_to_tensor(x) for x in inputs]
     hint = None
     if op.same_dtype:
         group = inputs if op.same_dtype is True else [inputs[i] for i in op.same_dtype]

@@ -31,7 +31,7 @@ from .keras_tensor import KerasTensor
 _UNTRACKED_ATTRIBUTES = frozenset((
     "_inbound_nodes", "_losses", "_trainable_variables", "_non_trainable_variables",
     "_regularized", "_recorded_shapes", "input_spec", "activity_regularizer",
-    "_init_arguments", "_build_input_shape"))
+    "_init_arguments", "_build_input_shape", "_checked_input"))
 _TENSOR_LIKE = (Tensor, Variable, np.ndarray, np.generic, int, float)
 _BASE_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim"}
 
@@ -252,7 +252,14 @@ class Layer:
     def call(self, inputs, *args, **kwargs):
         return inputs
 
+    # The (shape, dtype) of the last lone eager tensor this built layer took and checked:
+    # another like it goes straight to `call` (the checks would find nothing new).
+    _checked_input = None
+
     def __call__(self, *args, **kwargs):
+        if len(args) == 1 and not kwargs and args[0].__class__ is Tensor and \
+                self._checked_input == (args[0]._value.shape, args[0]._value.dtype):
+            return self._call_eagerly(args[0], {})
         if not args:
             raise ValueError(f"Layer {self.name} was called without any input.")
         if _has_symbolic(args) or _has_symbolic(kwargs.values()):
@@ -260,16 +267,22 @@ class Layer:
         inputs = self._convert_inputs(args[0])
         check_input_compatibility(self.input_spec, inputs, self.name)
         self._maybe_build(inputs)
-        training = self._training_argument(kwargs)
-        self._losses = []
-        with call_context.enter(training):
-            outputs = self.call(inputs, *args[1:], **kwargs)
+        outputs = self._call_eagerly(inputs, kwargs, *args[1:])
         if self.activity_regularizer is not None:
             for output in nest.flatten(outputs):
                 self.add_loss(self.activity_regularizer(output))
+        elif inputs is args[0] and len(args) == 1 and not kwargs and \
+                inputs.__class__ is Tensor:
+            self._checked_input = (inputs._value.shape, inputs._value.dtype)
         if self._recorded_shapes is None:
             self._recorded_shapes = (_batchless_shapes(inputs), _batchless_shapes(outputs))
         return outputs
+
+    def _call_eagerly(self, inputs, kwargs, *args):
+        training = self._training_argument(kwargs)
+        self._losses = []
+        with call_context.enter(training):
+            return self.call(inputs, *args, **kwargs)
 
     def _training_argument(self, kwargs):
         """The training flag of this call: given, else inherited from the enclosing call.

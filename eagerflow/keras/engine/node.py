@@ -24,6 +24,9 @@ class Node:
             tensor._node = self
             tensor._index = index
         layer._inbound_nodes.append(self)
+        lone = len(args) == 1 and not kwargs and isinstance(args[0], KerasTensor)
+        self._lone_input = args[0] if lone else None  # layer(x): one tensor in, no kwargs
+        self._lone_output = isinstance(outputs, KerasTensor)
 
     @property
     def parent_nodes(self):
@@ -32,6 +35,10 @@ class Node:
     def run(self, values, **call_kwargs):
         """Calls the layer with each KerasTensor replaced by its value in `values`
         (a dict id(KerasTensor) → tensor); returns the flat outputs."""
+        if self._lone_input is not None:  # the common case, without walking structures
+            outputs = self.layer(values[id(self._lone_input)], **call_kwargs)
+            return [outputs] if self._lone_output else nest.flatten(outputs)
+
         def value_of(x):
             return values[id(x)] if isinstance(x, KerasTensor) else x
         args = nest.map_structure(value_of, self.args)
