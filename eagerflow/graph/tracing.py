@@ -44,7 +44,7 @@ def _key(value):
     if isinstance(value, Tensor):
         return _TensorKey((value.dtype.name, value._value.shape))
     if isinstance(value, (np.ndarray, np.generic)):
-        return _TensorKey((str(value.dtype), value.shape))
+        return _TensorKey((_dtype_name(value.dtype), value.shape))
     if isinstance(value, (list, tuple)):
         return (type(value).__name__,) + tuple(_key(v) for v in value)
     if nest.is_composite(value):  # a TensorArray: its static facts and its tensors' keys
@@ -55,6 +55,16 @@ def _key(value):
     if value is None or isinstance(value, (bool, int, float, str, complex)):
         return ("value", type(value).__name__, value)
     return ("object", type(value).__name__, id(value))
+
+
+_DTYPE_NAMES = {}  # NumPy dtype -> its name (asking NumPy each call costs microseconds)
+
+
+def _dtype_name(dtype):
+    name = _DTYPE_NAMES.get(dtype)
+    if name is None:
+        name = _DTYPE_NAMES[dtype] = str(dtype)
+    return name
 
 
 def _describe(key):

@@ -559,3 +559,16 @@ def test_namespace_exports():
         "TensorBoard", "TerminateOnNaN"}
     for name in callbacks.__all__:
         assert issubclass(getattr(callbacks, name), Callback)
+
+
+def test_a_callback_list_knows_which_hooks_someone_listens_to():
+    class BatchCounter(callbacks.Callback):
+        def on_predict_batch_end(self, batch, logs=None):
+            pass
+
+    from eagerflow.keras.callbacks.callback_list import CallbackList
+    hooks = ("on_predict_batch_begin", "on_predict_batch_end")
+    assert not CallbackList([callbacks.History()]).listens(*hooks)
+    assert CallbackList([BatchCounter()]).listens(*hooks)
+    assert CallbackList([callbacks.LambdaCallback(on_predict_batch_end=print)]).listens(*hooks)
+    assert not CallbackList([callbacks.LambdaCallback(on_epoch_end=print)]).listens(*hooks)

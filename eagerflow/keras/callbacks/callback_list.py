@@ -94,6 +94,13 @@ class CallbackList(Callback):
         for callback in self.callbacks:
             callback.set_model(model)
 
+    def listens(self, *hooks):
+        """Whether some callback overrides one of these hooks, in its class or on itself
+        (a LambdaCallback's), so calling it can matter."""
+        return any(hook in vars(callback) or
+                   getattr(type(callback), hook, None) is not getattr(Callback, hook)
+                   for callback in self.callbacks for hook in hooks)
+
     def _call(self, hook, *args):
         """Calls `hook(*args, logs)` on every callback (epoch and run hooks)."""
         *args, logs = args

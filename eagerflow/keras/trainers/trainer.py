@@ -277,12 +277,13 @@ class Trainer:
                 type(self).predict_step is Trainer.predict_step:
             group = max(1, _PREDICT_ROWS_PER_CALL // data.batch_size)
         predict_function = self._step_function("predict")
+        per_batch = callback_list.listens("on_predict_batch_begin", "on_predict_batch_end")
         callback_list.on_predict_begin()
         outputs = []
         for first, count, batch in data.grouped_batches(group):
             result = nest.map_structure(_to_numpy, predict_function(batch))
             outputs.append(result)
-            for i, step in enumerate(range(first, first + count)):
+            for i, step in enumerate(range(first, first + count) if per_batch else ()):
                 rows = slice(i * data.batch_size, (i + 1) * data.batch_size) if count > 1 \
                     else slice(None)
                 callback_list.on_predict_batch_begin(step)
