@@ -258,7 +258,8 @@ class Layer:
 
     def __call__(self, *args, **kwargs):
         if len(args) == 1 and not kwargs and args[0].__class__ is Tensor and \
-                self._checked_input == (args[0]._value.shape, args[0]._value.dtype):
+                self._checked_input == (args[0]._value.shape, args[0]._value.dtype) and \
+                self.activity_regularizer is None:
             return self._call_eagerly(args[0], {})
         if not args:
             raise ValueError(f"Layer {self.name} was called without any input.")

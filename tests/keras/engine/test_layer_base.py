@@ -461,3 +461,21 @@ def test_compiled_steps_see_the_training_flag_once_per_trace():
     model.fit(x, y, batch_size=4, epochs=2, verbose=0)
     model.evaluate(x, y, batch_size=4, verbose=0)
     assert seen == [True, False]  # one trace of the train step, one of the test step
+
+
+def test_repeated_eager_calls_keep_every_check_and_the_training_flag():
+    dense = keras.layers.Dense(2)
+    x = tf.ones((3, 4))
+    first, again = dense(x), dense(x)  # the second takes the short path
+    np.testing.assert_array_equal(first.numpy(), again.numpy())
+    with pytest.raises(ValueError, match="expected axis -1 of input shape to have value 4"):
+        dense(tf.ones((3, 5)))
+    dense.activity_regularizer = keras.regularizers.L2(1.0)
+    dense(x)
+    assert len(dense.losses) == 1
+
+    model = keras.Sequential([keras.Input((100,)), keras.layers.Dropout(0.5)])
+    ones = tf.ones((2, 100))
+    for _ in range(2):
+        np.testing.assert_array_equal(model(ones).numpy(), ones.numpy())
+        assert (model(ones, training=True).numpy() == 0).any()
