@@ -10,12 +10,17 @@ import warnings
 
 import eagerflow as tf
 
+from ...framework.tensor import Tensor
+from ...ops.nn_fused import FusedMatMul
 from ...util import nest
 from .. import activations, constraints, initializers, regularizers
 from ..engine.base_layer import Layer
 from ..engine.input_spec import InputSpec
 from ..engine.keras_tensor import KerasTensor
 from .reshaping import ShapeLayer, standardize_data_format
+
+# Dense activations FusedMatMul applies itself.
+_FUSED_ACTIVATIONS = {activations.linear: None, activations.relu: "relu"}
 
 
 class Dense(Layer):
@@ -59,6 +64,12 @@ class Dense(Layer):
         if inputs.dtype != self.kernel.dtype:
             # Integer data meets float weights: Keras promotes to the weights' dtype.
             inputs = tf.cast(inputs, self.kernel.dtype)
+        fused = _FUSED_ACTIVATIONS.get(self.activation, False)
+        if fused is not False and self.bias is not None and type(inputs) is Tensor and \
+                inputs.shape.rank == 2:
+            # Eagerly, one op: what the graph optimizer makes of matmul → bias_add → relu
+            # (traced graphs keep the three ops, as TF's do).
+            return FusedMatMul(inputs, self.kernel, self.bias, activation=fused)
         outputs = tf.matmul(inputs, self.kernel)
         if self.bias is not None:
             outputs = tf.nn.bias_add(outputs, self.bias)

@@ -213,15 +213,19 @@ class Trainer:
     def _fit_epochs(self, data, callback_list, epochs, initial_epoch, validation_data,
                     validation_batch_size, validation_steps, validation_freq):
         train_function = self._step_function("train")
+        per_batch = callback_list.listens("on_train_batch_begin", "on_train_batch_end",
+                                          "on_batch_begin", "on_batch_end")
         callback_list.on_train_begin()
         epoch_logs = {}
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             callback_list.on_epoch_begin(epoch)
             for step, batch in enumerate(data.batches()):
-                callback_list.on_train_batch_begin(step)
-                logs = _pythonify(train_function(batch))
-                callback_list.on_train_batch_end(step, logs)
+                if per_batch:
+                    callback_list.on_train_batch_begin(step)
+                    callback_list.on_train_batch_end(step, _pythonify(train_function(batch)))
+                else:  # nobody listens: no per-step logs to make
+                    train_function(batch)
                 if self.stop_training:
                     break
             epoch_logs = _pythonify(self.get_metrics_result())
@@ -249,11 +253,13 @@ class Trainer:
         self.reset_metrics()
         test_function = self._step_function("test")
         callback_list.on_test_begin()
-        logs = {}
+        per_batch = callback_list.listens("on_test_batch_begin", "on_test_batch_end")
         for step, batch in enumerate(data.batches()):
-            callback_list.on_test_batch_begin(step)
-            logs = _pythonify(test_function(batch))
-            callback_list.on_test_batch_end(step, logs)
+            if per_batch:
+                callback_list.on_test_batch_begin(step)
+                callback_list.on_test_batch_end(step, _pythonify(test_function(batch)))
+            else:
+                test_function(batch)
         logs = _pythonify(self.get_metrics_result())
         callback_list.on_test_end(logs)
         if return_dict:
