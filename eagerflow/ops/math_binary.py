@@ -140,6 +140,11 @@ def _realdiv_grad(ins, out, dy):
 
 
 def _div_no_nan_kernel(x, y):
+    if x.ndim == 0 and y.ndim == 0:  # a metric's total / count: skip the masking
+        if y == 0:
+            return np.zeros((), np.result_type(x, y))
+        with np.errstate(all="ignore"):
+            return np.asarray(np.true_divide(x, y))
     zero = y == 0
     with np.errstate(all="ignore"):
         quotient = np.true_divide(x, np.where(zero, 1, y))

@@ -95,6 +95,25 @@ def test_simplification_keeps_broadcasting_multiplications():
     assert "Mul" in [n.type for n in after.graph.nodes]
 
 
+def test_a_cast_of_a_cast_that_lost_nothing_becomes_one_cast():
+    graph = Graph()
+    labels = graph.placeholder(tf.uint8, [4], name="labels")
+    wide = graph.placeholder(tf.int64, [4], name="wide")
+    with graph.as_default():
+        exact = tf.cast(tf.cast(labels, tf.float32), tf.int64)   # uint8 fits float32
+        lossy = tf.cast(tf.cast(wide, tf.float32), tf.int64)     # int64 does not
+    after = eliminate_dead_nodes(simplify_arithmetic(Program(graph, [labels, wide],
+                                                             [exact, lossy])))
+    folded, kept = (t.node for t in after.outputs)
+    assert folded.type == "Cast" and folded.inputs[0].node.type == "Placeholder"
+    assert kept.inputs[0].node.type == "Cast"
+    assert [n.type for n in after.graph.nodes].count("Cast") == 3
+    values = [np.array([0, 7, 200, 255], np.uint8), np.array([1, 2**40 + 1, -3, 5])]
+    for expected, got in zip(run(Program(graph, [labels, wide], [exact, lossy]), *values),
+                             run(after, *values)):
+        np.testing.assert_array_equal(got, expected)
+
+
 def test_verifier_catches_broken_graphs():
     prog = program(lambda x: x * 2.0, [2])
     prog.graph.nodes.reverse()

@@ -1,10 +1,11 @@
 """Arithmetic simplification: x*1, 1*x, x+0, 0+x, x-0, double negation, a transpose undone
-by a transpose, reshape of a reshape, a cast to the dtype the value already has, and the
-log of a softmax read by nothing else as one (numerically stable) log-softmax."""
+by a transpose, reshape of a reshape, a cast to the dtype the value already has, a cast of
+a cast that lost nothing as one cast, and the log of a softmax read by nothing else as one
+(numerically stable) log-softmax."""
 
 import numpy as np
 
-from ...ops import array_ops, nn_activations
+from ...ops import array_ops, math_unary, nn_activations
 from .fusion import consumer_counts
 from .rewrite import rewrite
 
@@ -42,6 +43,13 @@ def _identity_operand(node, inputs):
     return None
 
 
+def _exact_through(source, middle, target):
+    """Whether casting source → middle → target equals casting source → target: both
+    casts keep every source value exactly (uint8 labels cast to float, then to int64)."""
+    return np.can_cast(source._np, middle._np, "safe") and \
+        np.can_cast(source._np, target._np, "safe")
+
+
 def simplify_arithmetic(program):
     counts = consumer_counts(program)
 
@@ -54,6 +62,11 @@ def simplify_arithmetic(program):
         if node.type == "Reshape" and inputs[0].node.type == "Reshape":
             with graph.as_default():
                 return [array_ops.reshape(inputs[0].node.inputs[0], node.attrs["shape"])]
+        if node.type == "Cast" and inputs[0].node.type == "Cast":
+            source = inputs[0].node.inputs[0]
+            if _exact_through(source.dtype, inputs[0].dtype, node.outputs[0].dtype):
+                with graph.as_default():
+                    return [math_unary.Cast(source, **node.attrs)]
         if node.type == "Log" and inputs[0].node.type == "Softmax" and \
                 counts.get(id(node.inputs[0])) == 1:
             softmax = inputs[0].node
