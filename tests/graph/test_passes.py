@@ -114,6 +114,17 @@ def test_a_cast_of_a_cast_that_lost_nothing_becomes_one_cast():
         np.testing.assert_array_equal(got, expected)
 
 
+def test_a_reduction_of_a_scalar_is_the_scalar():
+    before = program(lambda x: [tf.reduce_sum(x * 2.0), tf.reduce_max(tf.reduce_sum(x)),
+                                tf.reduce_mean(x[0])], [3])
+    after = eliminate_dead_nodes(simplify_arithmetic(before))
+    kinds = [n.type for n in after.graph.nodes]
+    assert kinds.count("Sum") == 2 and "Max" not in kinds and "Mean" not in kinds
+    x = np.array([1.5, -2.0, 4.0], np.float32)
+    for expected, got in zip(run(before, x), run(after, x)):
+        np.testing.assert_array_equal(got, expected)
+
+
 def test_verifier_catches_broken_graphs():
     prog = program(lambda x: x * 2.0, [2])
     prog.graph.nodes.reverse()

@@ -1,13 +1,16 @@
 """Arithmetic simplification: x*1, 1*x, x+0, 0+x, x-0, double negation, a transpose undone
 by a transpose, reshape of a reshape, a cast to the dtype the value already has, a cast of
-a cast that lost nothing as one cast, and the log of a softmax read by nothing else as one
-(numerically stable) log-softmax."""
+a cast that lost nothing as one cast, a reduction of a scalar, and the log of a softmax
+read by nothing else as one (numerically stable) log-softmax."""
 
 import numpy as np
 
 from ...ops import array_ops, math_unary, nn_activations
 from .fusion import consumer_counts
 from .rewrite import rewrite
+
+
+_REDUCTIONS = frozenset(("Sum", "Mean", "Max", "Min", "Prod"))
 
 
 def _constant_equal(tensor, number):
@@ -36,6 +39,8 @@ def _identity_operand(node, inputs):
         return inputs[0].node.inputs[0]
     if node.type == "Cast" and inputs[0].dtype == out.dtype:
         return inputs[0]
+    if node.type in _REDUCTIONS and inputs[0]._shape == () and _same_type(inputs[0], out):
+        return inputs[0]  # a reduction of a scalar is the scalar
     if node.type == "Transpose" and inputs[0].node.type == "Transpose":
         inner, outer = inputs[0].node.attrs["perm"], node.attrs["perm"]
         if tuple(inner[p] for p in outer) == tuple(range(len(outer))):
