@@ -19,9 +19,6 @@ from ..engine.input_spec import InputSpec
 from ..engine.keras_tensor import KerasTensor
 from .reshaping import ShapeLayer, standardize_data_format
 
-# Dense activations FusedMatMul applies itself.
-_FUSED_ACTIVATIONS = {activations.linear: None, activations.relu: "relu"}
-
 
 class Dense(Layer):
     """`activation(inputs @ kernel + bias)` on the last axis of inputs of rank >= 2.
@@ -64,12 +61,13 @@ class Dense(Layer):
         if inputs.dtype != self.kernel.dtype:
             # Integer data meets float weights: Keras promotes to the weights' dtype.
             inputs = tf.cast(inputs, self.kernel.dtype)
-        fused = _FUSED_ACTIVATIONS.get(self.activation, False)
-        if fused is not False and self.bias is not None and type(inputs) is Tensor and \
+        fused = self.activation is activations.relu or self.activation is activations.linear
+        if fused and self.bias is not None and type(inputs) is Tensor and \
                 inputs.shape.rank == 2:
             # Eagerly, one op: what the graph optimizer makes of matmul → bias_add → relu
             # (traced graphs keep the three ops, as TF's do).
-            return FusedMatMul(inputs, self.kernel, self.bias, activation=fused)
+            return FusedMatMul(inputs, self.kernel, self.bias, activation=(
+                "relu" if self.activation is activations.relu else None))
         outputs = tf.matmul(inputs, self.kernel)
         if self.bias is not None:
             outputs = tf.nn.bias_add(outputs, self.bias)
