@@ -260,3 +260,13 @@ def test_shape_rules_accept_unknown_dimensions():
         nn_conv.Conv2DBackpropFilter.infer(Spec((None, 28, 28, 1), f32),
                                            Spec((None, 13, None, 32), f32),
                                            filter_sizes=(3, 3, 1, 32), **conv)
+
+
+@pytest.mark.parametrize("channels", [1, 3])
+@pytest.mark.parametrize("strides, dilations", [((1, 1), (1, 1)), ((2, 1), (1, 2))])
+def test_im2col_rows_match_the_window_view(channels, strides, dilations):
+    from eagerflow.backend import numpy_backend as backend
+    x = np.random.default_rng(5).normal(size=(2, 9, 8, channels)).astype(np.float32)
+    view = backend.windows(x, (3, 2), strides, dilations)
+    expected = np.ascontiguousarray(view).reshape(-1, 3 * 2 * channels)
+    np.testing.assert_array_equal(backend.window_rows(view), expected)
