@@ -312,13 +312,16 @@ def _shifted(logits, axis):
     """logits minus their max along `axis` (an empty axis has max -inf, leaving it empty)."""
     if logits.ndim == 0:
         raise ValueError("softmax needs an axis; got a scalar")
+    if logits.size:  # (np.max's `initial` would cost a third of a small softmax)
+        return logits - logits.max(axis=axis, keepdims=True)
     return logits - np.max(logits, axis=axis, keepdims=True, initial=-np.inf)
 
 
 def _softmax_kernel(logits, axis):
     with np.errstate(invalid="ignore"):  # rows of ±inf give NaN, as in TF
         e = np.exp(_shifted(logits, axis))
-        return e / np.sum(e, axis=axis, keepdims=True)
+        e /= np.sum(e, axis=axis, keepdims=True)
+        return e
 
 
 def _log_softmax_kernel(logits, axis):

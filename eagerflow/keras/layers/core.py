@@ -61,13 +61,12 @@ class Dense(Layer):
         if inputs.dtype != self.kernel.dtype:
             # Integer data meets float weights: Keras promotes to the weights' dtype.
             inputs = tf.cast(inputs, self.kernel.dtype)
-        fused = self.activation is activations.relu or self.activation is activations.linear
-        if fused and self.bias is not None and type(inputs) is Tensor and \
-                inputs.shape.rank == 2:
-            # Eagerly, one op: what the graph optimizer makes of matmul → bias_add → relu
-            # (traced graphs keep the three ops, as TF's do).
-            return FusedMatMul(inputs, self.kernel, self.bias, activation=(
-                "relu" if self.activation is activations.relu else None))
+        if self.bias is not None and type(inputs) is Tensor and inputs._value.ndim == 2:
+            # Eagerly, one op: what the graph optimizer makes of matmul → bias_add (→ relu)
+            # (traced graphs keep the separate ops, as TF's do).
+            if self.activation is activations.relu:
+                return FusedMatMul(inputs, self.kernel, self.bias, activation="relu")
+            return self.activation(FusedMatMul(inputs, self.kernel, self.bias))
         outputs = tf.matmul(inputs, self.kernel)
         if self.bias is not None:
             outputs = tf.nn.bias_add(outputs, self.bias)
