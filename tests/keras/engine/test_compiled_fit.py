@@ -50,3 +50,23 @@ def test_steps_are_traced_once_per_batch_shape():
     x, y = np.ones((40, 6)), np.zeros(40)
     model.fit(x, y, batch_size=16, epochs=3, verbose=0)  # batches of 16, 16 and 8
     assert model._step_functions["train"][1].experimental_get_tracing_count() == 2
+
+
+def test_float32_models_compute_nothing_in_float64():
+    layers = keras.layers
+    model = keras.Sequential([keras.Input((8, 8, 1)), layers.Conv2D(4, 3, activation="relu"),
+                              layers.MaxPooling2D(), layers.Flatten(),
+                              layers.Dense(6, activation="relu"),
+                              layers.Dense(3, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    rng = np.random.default_rng(0)
+    x = rng.random((16, 8, 8, 1), dtype=np.float32)
+    model.fit(x, rng.integers(0, 3, 16).astype(np.uint8), batch_size=8, verbose=0)
+    model.predict(x, verbose=0)
+    for kind in ("train", "predict"):
+        trace = model._step_function(kind)._traces[0]
+        trace._compiled()  # optimizes the graph, as running it does
+        wide = {node.type for node in trace._optimized.graph.nodes
+                for out in node.outputs if out.dtype == tf.float64}
+        assert not wide, f"the {kind} step computes in float64: {sorted(wide)}"
