@@ -101,8 +101,8 @@ def _generate(nodes, placeholders, fetches, in_place):
 
 
 _ASSIGNMENTS = {"AssignVariableOp": ("assign", None),  # (Variable method, NumPy ufunc)
-                "AssignAddVariableOp": ("assign_add", "add"),
-                "AssignSubVariableOp": ("assign_sub", "subtract")}
+                "AssignAddVariableOp": ("assign_add", np.add),
+                "AssignSubVariableOp": ("assign_sub", np.subtract)}
 
 
 def _assignment(node, value, bind):
@@ -117,7 +117,7 @@ def _assignment(node, value, bind):
         return f"{name}.{method}(wrap({value}))"
     if ufunc is None:
         return f"{name}._replace({value})"
-    return f"{name}._apply({bind('ufunc', getattr(np, ufunc))}, {value})"
+    return f"{name}._apply({bind('ufunc', ufunc)}, {value})"
 
 
 def _kernel_call(node, args, bind, reuse=None):

@@ -154,7 +154,7 @@ class ConcreteFunction:
         whose eager ops the tapes see. `feeds`: one tensor per placeholder."""
         if context.recording_tapes():
             return interpreter.run(self.graph, self._fetches, dict(zip(self.inputs, feeds)))
-        compiled = self._compiled_graph or self._compiled()
+        compiled = self._compiled()
         try:
             arrays = compiled.run([t._value for t in feeds])
         except Exception as error:  # noqa: BLE001  (re-raised in TF's terms)
