@@ -11,6 +11,7 @@ source can be read. A value is deleted right after its last use.
 
 import numpy as np
 
+from ..backend.float_modes import flush_subnormals, restore
 from ..errors import InvalidArgumentError, OpError
 from ..framework.tensor import wrap
 from .interpreter import needed_nodes
@@ -23,7 +24,8 @@ _SPECIAL = {"Placeholder", "Const", "ReadVariableOp", "AssignVariableOp",
 
 
 class CompiledGraph:
-    """`run(arrays)` computes the fetches' arrays; `source` is the generated code."""
+    """`run(arrays)` computes the fetches' arrays, with subnormals flushed to zero as in
+    TF's kernels (backend/float_modes.py); `source` is the generated code."""
 
     def __init__(self, graph, placeholders, fetches):
         nodes = needed_nodes(graph, fetches, include_stateful=True)
@@ -32,7 +34,14 @@ class CompiledGraph:
                                                              self.memory_plan.in_place)
         self._filename = f"<compiled graph {id(graph):x}>"
         exec(compile(self.source, self._filename, "exec"), namespace)
-        self.run = namespace["compiled"]
+        self._compiled = namespace["compiled"]
+
+    def run(self, arrays):
+        saved = flush_subnormals()
+        try:
+            return self._compiled(arrays)
+        finally:
+            restore(saved)
 
     def explain(self, error):
         """The error to raise for one a kernel raised: TF's class, naming the node and the
