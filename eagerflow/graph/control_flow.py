@@ -56,8 +56,8 @@ class _SubGraph:
 
     def assigned_variables(self):
         """The ids of the variables it (or a branch or loop inside it) assigns."""
-        return {id(node.attrs["variable"]) for node in _all_nodes(self.graph)
-                if node.stateful and "variable" in node.attrs}
+        return {id(variable) for node in _all_nodes(self.graph)
+                for variable in node.assigned_variables()}
 
     def run_eagerly(self, args, captured_values):
         """The outputs, as tensors, for argument and capture tensors: the sub-graph's ops

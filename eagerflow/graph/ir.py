@@ -155,6 +155,14 @@ class Node:
     def __repr__(self):
         return f"<tf.Operation '{self.name}' type={self.type}>"
 
+    def assigned_variables(self):
+        """The variables running this node assigns."""
+        if not self.stateful:
+            return ()
+        if "variable" in self.attrs:
+            return (self.attrs["variable"],)
+        return self.attrs.get("variables", ())
+
     def __str__(self):
         outputs = ", ".join(f"%{self.name}" + ("" if len(self.outputs) == 1 else f":{t.index}")
                             for t in self.outputs) or "()"
@@ -238,7 +246,7 @@ class Graph:
 
     def read_variable(self, variable):
         if self.outer is not None and id(variable) not in self.own_reads and not any(
-                node.attrs.get("variable") is variable and node.stateful for node in self.nodes):
+                any(x is variable for x in node.assigned_variables()) for node in self.nodes):
             # A branch or loop body reads the value its enclosing graph sees (so gradients
             # reach the variable through the control-flow node) unless it assigned it; a
             # tape recording inside the branch sees the captured value as the read.
@@ -272,6 +280,19 @@ class Graph:
             getattr(variable, method)(values[0])
             return ()
         return self._add(node_type, [tensor], {"variable": variable}, [], run, stateful=True)
+
+    def update_variables(self, node_type, variables, inputs, update):
+        """A stateful node running update(variables, input arrays), which assigns
+        `variables` in place (a fused optimizer step), in program order."""
+        tensors = [self.capture(x) for x in inputs]
+        for variable in variables:
+            self._branch_reads.pop(id(variable), None)
+
+        def run(values):
+            update(variables, [t._value for t in values])
+            return ()
+        return self._add(node_type, tensors, {"variables": tuple(variables)}, [], run,
+                         stateful=True)
 
     def group(self, nodes, name="group_deps"):
         """A node that, when run, runs `nodes` first (TF's tf.group / a train op)."""

@@ -3,6 +3,7 @@ weight decay."""
 
 import eagerflow as tf
 
+from ...ops.training_ops import apply_adam
 from .base import Optimizer
 
 
@@ -57,12 +58,16 @@ class Adam(Optimizer):
         index = self._get_variable_index(variable)
         m = self._momentums[index]
         v = self._velocities[index]
+        v_hat = self._velocity_hats[index] if self.amsgrad else None
+        if self._fuses(gradient, variable):
+            apply_adam(variable, m, v, alpha, one_minus_beta_1, one_minus_beta_2, epsilon,
+                       gradient, v_hat)
+            return
         # m += (g - m) * (1 - beta_1), written with the variable first (same bits, and
         # operators on a variable and a tensor take the fast path).
         self.assign_sub(m, (m - gradient) * one_minus_beta_1)
         self.assign_sub(v, (v - tf.square(gradient)) * one_minus_beta_2)
-        if self.amsgrad:
-            v_hat = self._velocity_hats[index]
+        if v_hat is not None:
             self.assign(v_hat, tf.maximum(v_hat, v))
             v = v_hat
         self.assign_sub(variable, m * alpha / (tf.sqrt(v) + epsilon))

@@ -12,6 +12,8 @@ import warnings
 
 import eagerflow as tf
 
+from ...framework.tensor import Tensor
+from ...graph.ir import SymbolicTensor
 from ..engine.naming import to_snake_case, unique_name
 from ..variables import KerasVariable
 from . import schedules
@@ -176,6 +178,18 @@ class Optimizer(WeightDecayAndAverages):
 
     def assign_sub(self, variable, value):
         variable.assign_sub(value)
+
+    def _fuses(self, gradient, variable):
+        """Whether `update_step` may run a fused kernel (ops/training_ops.py) instead of
+        its ops: the gradient is a dense tensor shaped like the variable, and no subclass
+        overrides the assign methods, which would then miss the kernel's updates."""
+        cls = type(self)
+        if (cls.assign, cls.assign_add, cls.assign_sub) != \
+                (Optimizer.assign, Optimizer.assign_add, Optimizer.assign_sub):
+            return False
+        return isinstance(gradient, (Tensor, SymbolicTensor)) and \
+            gradient.shape.is_fully_defined() and \
+            gradient.shape.as_list() == variable.shape.as_list()
 
     def update_step(self, gradient, variable, learning_rate):
         """Updates one model variable (and its slots) from its gradient."""
