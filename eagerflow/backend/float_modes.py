@@ -15,6 +15,7 @@ nothing and subnormals stay as IEEE arithmetic makes them.
 import ctypes
 import os
 import sys
+import threading
 
 _FTZ_DAZ = 0x8000 | 0x0040  # MXCSR's flush-to-zero and denormals-are-zero bits
 
@@ -36,7 +37,18 @@ def _mode_functions():
 
 
 _get_mode, _set_mode = _mode_functions()
-_pointer = ctypes.byref
+
+
+class _Buffers(threading.local):
+    """Per-thread mode structs, made once: a call then costs three C calls, not
+    allocations (it runs around every compiled function call)."""
+
+    def __init__(self):
+        self.probe, self.flushed, self.restored = _FloatMode(), _FloatMode(), _FloatMode()
+        self.refs = tuple(ctypes.byref(x) for x in (self.probe, self.flushed, self.restored))
+
+
+_buffers = _Buffers()
 
 
 def flush_subnormals():
@@ -44,18 +56,24 @@ def flush_subnormals():
     when there is nothing to restore (already set, or an unsupported platform)."""
     if _get_mode is None:
         return None
-    saved = _FloatMode()
-    _get_mode(_pointer(saved))
-    if saved.mxcsr & _FTZ_DAZ == _FTZ_DAZ:
+    buffers = _buffers
+    probe_ref, flushed_ref, _ = buffers.refs
+    _get_mode(probe_ref)
+    probe, flushed = buffers.probe, buffers.flushed
+    mxcsr = probe.mxcsr
+    if mxcsr & _FTZ_DAZ == _FTZ_DAZ:
         return None
-    _set_mode(_pointer(_FloatMode(saved.control_word, 0, saved.mxcsr | _FTZ_DAZ)))
-    return saved
+    flushed.control_word, flushed.mxcsr = probe.control_word, mxcsr | _FTZ_DAZ
+    _set_mode(flushed_ref)
+    return probe.control_word, mxcsr
 
 
 def restore(saved):
     """Gives back the mode `flush_subnormals` replaced."""
     if saved is not None:
-        _set_mode(_pointer(saved))
+        buffers = _buffers
+        buffers.restored.control_word, buffers.restored.mxcsr = saved
+        _set_mode(buffers.refs[2])
 
 
 def supported():

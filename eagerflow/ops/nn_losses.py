@@ -130,7 +130,8 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
 # --- sparse_softmax_cross_entropy_with_logits ------------------------------------------------
 
 def _check_labels(labels, classes):
-    if labels.size and (labels.min() < 0 or labels.max() >= classes):
+    # One reduction: a negative label, read as unsigned, is above any class count.
+    if labels.size and labels.view(labels.dtype.str.replace("i", "u")).max() >= classes:
         flat = np.ravel(labels)
         bad = flat[(flat < 0) | (flat >= classes)][0]
         listed = " ".join(str(v) for v in flat)
@@ -141,7 +142,8 @@ def _check_labels(labels, classes):
 def _class_rows(logits, labels):
     """(shifted, exp, total, picked index): logits as rows [examples, classes] minus each
     row's max, their exponentials and row sums, and the (row, label) index of each
-    example's label (float16 computed in float32)."""
+    example's label (float16 computed in float32). A row holding an infinity gives NaN,
+    as in TF, without a warning."""
     if labels.dtype.kind not in "iu" or labels.shape != logits.shape[:-1]:
         raise ValueError("labels must be integers shaped like logits without the class axis")
     if logits.ndim == 0:
@@ -150,17 +152,35 @@ def _class_rows(logits, labels):
     rows = logits.reshape(-1, logits.shape[-1])
     if rows.dtype == np.float16:
         rows = rows.astype(np.float32)
-    shifted = rows - np.max(rows, axis=1, keepdims=True, initial=-np.inf)
-    exp = np.exp(shifted)
-    return shifted, exp, np.sum(exp, axis=1, keepdims=True), (
-        np.arange(len(rows)), labels.reshape(-1))
+    top = rows.max(axis=1, keepdims=True) if rows.shape[1] else \
+        np.full((len(rows), 1), -np.inf, rows.dtype)
+    if np.isfinite(top).all():
+        shifted = rows - top
+        exp = np.exp(shifted)
+        total = exp.sum(axis=1, keepdims=True)
+    else:
+        with np.errstate(invalid="ignore"):
+            shifted = rows - top
+            exp = np.exp(shifted)
+            total = exp.sum(axis=1, keepdims=True)
+    return shifted, exp, total, (np.arange(len(rows)), labels.reshape(-1))
+
+
+def _sparse_loss(logits, labels, shifted, total, picked):
+    # Every total is >= 1 or NaN: the row's max contributes exp(0).
+    loss = np.log(total[:, 0]) - shifted[picked]
+    return loss.reshape(labels.shape).astype(logits.dtype, copy=False)
+
+
+def _sparse_backprop(logits, exp, total, picked):
+    exp /= total
+    exp[picked] -= 1
+    return exp.reshape(logits.shape).astype(logits.dtype, copy=False)
 
 
 def _sparse_xent_kernel(logits, labels):
-    with np.errstate(invalid="ignore", divide="ignore"):
-        shifted, _, total, picked = _class_rows(logits, labels)
-        loss = np.log(total[:, 0]) - shifted[picked]
-    return loss.reshape(labels.shape).astype(logits.dtype, copy=False)
+    shifted, _, total, picked = _class_rows(logits, labels)
+    return _sparse_loss(logits, labels, shifted, total, picked)
 
 
 def _sparse_xent_rule(logits, labels):
@@ -184,11 +204,8 @@ def _sparse_xent_grad(inputs, output, dy):
 
 def _sparse_xent_backprop_kernel(logits, labels):
     """softmax(logits) - one_hot(labels) along the last axis (float16 computed in float32)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        _, exp, total, picked = _class_rows(logits, labels)
-        exp /= total
-    exp[picked] -= 1
-    return exp.reshape(logits.shape).astype(logits.dtype, copy=False)
+    _, exp, total, picked = _class_rows(logits, labels)
+    return _sparse_backprop(logits, exp, total, picked)
 
 
 def _sparse_xent_backprop_rule(logits, labels):
@@ -238,6 +255,33 @@ SparseSoftmaxCrossEntropyWithLogitsGrad = defop(
     _sparse_xent_backprop_rule, grad=_sparse_xent_backprop_grad,
     reference=_sparse_xent_backprop_reference, samples=_sparse_xent_samples,
     same_dtype=False, dtypes=dtypes.FLOATS)
+
+
+def _loss_and_backprop_kernel(logits, labels):
+    shifted, exp, total, picked = _class_rows(logits, labels)
+    return (_sparse_loss(logits, labels, shifted, total, picked),
+            _sparse_backprop(logits, exp, total, picked))
+
+
+def _loss_and_backprop_rule(logits, labels):
+    return (_sparse_xent_rule(logits, labels), rules.Spec(logits.shape, logits.dtype))
+
+
+def _loss_and_backprop_grad(inputs, outputs, dys):
+    logits, _ = inputs
+    through_loss = math_binary.multiply(_per_example(dys[0], logits, -1), outputs[1])
+    through_backprop, _ = _sparse_xent_backprop_grad(inputs, outputs[1], dys[1])
+    return math_binary.add(through_loss, through_backprop), None
+
+
+# The loss and its backprop from one softmax, as TF's two-output kernel computes them;
+# the graph optimizer merges the two ops above into it (graph/passes/loss_fusion.py).
+SparseSoftmaxCrossEntropyWithLogitsAndBackprop = defop(
+    "SparseSoftmaxCrossEntropyWithLogitsAndBackprop", _loss_and_backprop_kernel,
+    _loss_and_backprop_rule, grad=_loss_and_backprop_grad,
+    reference=lambda logits, labels: (_sparse_xent_reference(logits, labels),
+                                      _sparse_xent_backprop_reference(logits, labels)),
+    samples=_sparse_xent_samples, multi_output=True, same_dtype=False, dtypes=dtypes.FLOATS)
 
 
 def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):

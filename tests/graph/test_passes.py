@@ -230,6 +230,33 @@ def test_relu_gradients_move_before_max_pool_gradients_exactly():
         np.testing.assert_array_equal(got, expected)
 
 
+def test_a_sparse_cross_entropy_and_its_backprop_become_one_kernel_exactly():
+    from eagerflow.graph.passes.loss_fusion import fuse_losses
+    labels = tf.constant([2, 0, 1], tf.int64)
+    weights = tf.Variable(np.linspace(-1, 1, 12, dtype=np.float32).reshape(4, 3))
+
+    def step(x):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
+                labels, x @ weights))
+        return [loss, tape.gradient(loss, weights)]
+
+    before = program(step, [3, 4])
+    after = fuse_losses(before)
+    verify(after)
+    types = [n.type for n in after.graph.nodes]
+    assert types.count("SparseSoftmaxCrossEntropyWithLogitsAndBackprop") == 1
+    assert not {"SparseSoftmaxCrossEntropyWithLogits",
+                "SparseSoftmaxCrossEntropyWithLogitsGrad"} & set(types)
+    x = np.random.default_rng(5).standard_normal((3, 4)).astype(np.float32)
+    for expected, got in zip(run(before, x), run(after, x)):
+        np.testing.assert_array_equal(got, expected)
+    alone = program(lambda x: tf.nn.sparse_softmax_cross_entropy_with_logits(labels, x),
+                    [3, 4])
+    assert [n.type for n in fuse_losses(alone).graph.nodes] == \
+        [n.type for n in alone.graph.nodes]  # no backprop to share the softmax with
+
+
 def test_fusion_takes_an_added_vector_as_the_bias():
     from eagerflow.graph.passes.fusion import fuse_patterns
     w = tf.constant(np.arange(6, dtype=np.float32).reshape(3, 2) - 2.0)

@@ -10,6 +10,7 @@ from .constant_folding import fold_constants
 from .dead_code import eliminate_dead_nodes
 from .elementwise_fusion import fuse_elementwise
 from .fusion import fuse_patterns
+from .loss_fusion import fuse_losses
 from .pool_gradients import mask_before_pool_gradients
 from .simplify import simplify_arithmetic
 from .verify import verify
@@ -22,6 +23,7 @@ PASSES = (
      eliminate_common_subexpressions),
     ("disable_model_pruning", "dead-node elimination", eliminate_dead_nodes),
     ("remapping", "fusion", fuse_patterns),
+    ("remapping", "loss fusion", fuse_losses),
     ("remapping", "pool-gradient masking", mask_before_pool_gradients),
     ("elementwise_fusion", "elementwise fusion", fuse_elementwise),
 )
