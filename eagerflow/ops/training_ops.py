@@ -40,10 +40,9 @@ def apply_adam(variable, m, v, alpha, one_minus_beta_1, one_minus_beta_2, epsilo
 def _buffer(variable):
     """The variable's array, flat, to update in place; copied first when a read still
     holds the value (so that read keeps it) or when it is not contiguous."""
-    value = variable._value
-    if not variable._exclusive() or not value.flags.c_contiguous:
-        value = variable._value = np.array(value, order="C")
-    return value.reshape(-1)
+    if not variable._exclusive() or not variable._value.flags.c_contiguous:
+        variable._value = np.array(variable._value, order="C")
+    return variable._value.reshape(-1)
 
 
 def _adam(variables, arrays):

@@ -77,3 +77,14 @@ def test_updates_in_a_graph_loop_see_the_last_iterations_values():
         reference.apply_gradients([(tf.sign(expected.read_value()), expected)])
     three_steps()
     np.testing.assert_array_equal(variable.numpy(), expected.numpy())
+
+
+def test_a_compiled_step_updates_the_arrays_in_place_when_no_read_holds_them():
+    variable = tf.Variable(np.ones((40, 30), np.float32))
+    optimizer = tf.keras.optimizers.Adam()
+    step = tf.function(lambda g: optimizer.apply_gradients([(g, variable)]))
+    gradient = tf.ones((40, 30))
+    step(gradient)
+    arrays = [id(v._value) for v in [variable] + optimizer.variables[2:4]]
+    step(gradient)
+    assert [id(v._value) for v in [variable] + optimizer.variables[2:4]] == arrays
