@@ -16,7 +16,7 @@ import numpy as np
 
 from ..framework import context
 
-BLOCK = 16384  # elements per block: the block's arrays and scratch fit in a core's L2
+BLOCK = 32768  # elements per block: its six arrays (768 KB in float32) stay in a core's L2
 
 
 def apply_adam(variable, m, v, alpha, one_minus_beta_1, one_minus_beta_2, epsilon,
