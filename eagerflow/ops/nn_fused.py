@@ -5,7 +5,8 @@ the bias and applies the activation in the product's own output buffer."""
 import numpy as np
 
 from .. import dtypes
-from . import linalg, nn_activations, nn_conv, reductions
+from ..backend import numpy_backend as backend
+from . import linalg, nn_activations, nn_conv, nn_window, reductions
 from . import shape_rules as rules
 from .registry import Sample, defop
 from .sample_inputs import away_from, rng, uniform
@@ -84,8 +85,12 @@ FusedMatMul = defop("FusedMatMul", _kernel, _rule, grad=_grad, reference=_refere
                     samples=_samples, dtypes=dtypes.FLOATS)
 
 
-def _conv_kernel(x, w, bias, activation=None, **conv):
-    return _add_bias_and_activate(nn_conv.Conv2D.kernel(x, w, **conv), bias, activation)
+def _conv_kernel(x, w, bias, activation=None, strides=(1, 1), padding="VALID",
+                 dilations=(1, 1), data_format="NHWC"):
+    """The backend's convolution adds the bias and applies ReLU chunk by chunk, while each
+    chunk of the output is still in cache."""
+    pads = nn_window.resolve_pads(padding, x.shape[1:3], w.shape[:2], strides, dilations)
+    return backend.conv2d(x, w, strides, dilations, pads, bias=bias, relu=activation == "relu")
 
 
 def _conv_rule(x, w, bias, activation=None, **conv):
