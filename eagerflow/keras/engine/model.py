@@ -10,6 +10,7 @@ from ...util import nest
 from ..trainers.trainer import Trainer
 from . import naming
 from .base_layer import Layer
+from .compiled_calls import CompiledCalls
 from .functional import LayerGraph
 from .keras_tensor import KerasTensor
 from .op_layer import OpLayer
@@ -37,7 +38,15 @@ class Model(Trainer, Layer):
     def _set_graph(self, graph):
         self._graph = graph
         self._graph_layers = graph.layers
+        self._compiled_calls = CompiledCalls(self)
         self.built = True
+
+    def __call__(self, *args, **kwargs):
+        if self._graph is not None:
+            compiled = self._compiled_calls.lookup(args, kwargs)
+            if compiled is not None:
+                return compiled._call_flat(args)
+        return super().__call__(*args, **kwargs)
 
     def call(self, inputs, training=None, mask=None):
         if self._graph is None:
