@@ -308,26 +308,39 @@ def tanh(x, name=None):
 
 # --- softmax, log_softmax --------------------------------------------------------------
 
-def _shifted(logits, axis):
-    """logits minus their max along `axis` (an empty axis has max -inf, leaving it empty)."""
+def _row_max(logits, axis):
+    """The max along `axis`, kept as a size-1 axis (an empty axis has max -inf)."""
     if logits.ndim == 0:
         raise ValueError("softmax needs an axis; got a scalar")
     if logits.size:  # (np.max's `initial` would cost a third of a small softmax)
-        return logits - logits.max(axis=axis, keepdims=True)
-    return logits - np.max(logits, axis=axis, keepdims=True, initial=-np.inf)
+        return logits.max(axis=axis, keepdims=True)
+    return np.max(logits, axis=axis, keepdims=True, initial=-np.inf)
 
 
-def _softmax_kernel(logits, axis):
-    with np.errstate(invalid="ignore"):  # rows of ±inf give NaN, as in TF
-        e = np.exp(_shifted(logits, axis))
-        e /= np.sum(e, axis=axis, keepdims=True)
-        return e
+def _ieee_quiet(compute):
+    """compute(logits, max, axis), warning-free: only a row whose max is ±inf or NaN
+    (which gives NaN, as in TF) needs NumPy's warnings silenced, and checking for one
+    costs a third of entering np.errstate."""
+    def kernel(logits, axis):
+        top = _row_max(logits, axis)
+        if np.isfinite(top).all():
+            return compute(logits, top, axis)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return compute(logits, top, axis)
+    return kernel
 
 
-def _log_softmax_kernel(logits, axis):
-    with np.errstate(invalid="ignore", divide="ignore"):
-        shifted = _shifted(logits, axis)
-        return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+@_ieee_quiet
+def _softmax_kernel(logits, top, axis):
+    e = np.exp(logits - top)
+    e /= np.sum(e, axis=axis, keepdims=True)
+    return e
+
+
+@_ieee_quiet
+def _log_softmax_kernel(logits, top, axis):
+    shifted = logits - top
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
 def _softmax_rule(name):

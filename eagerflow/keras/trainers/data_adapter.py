@@ -45,7 +45,9 @@ def _as_array(value):
 
 
 def _arrays(structure):
-    return None if structure is None else nest.map_structure(_as_array, structure)
+    if structure is None or structure.__class__ is np.ndarray:
+        return structure
+    return nest.map_structure(_as_array, structure)
 
 
 def num_samples(x, y=None, sample_weight=None):
@@ -86,7 +88,8 @@ class ArrayData:
 
     def _take(self, index):
         take = lambda a: a[index]  # noqa: E731
-        return (nest.map_structure(take, self.x),
+        return (self.x[index] if self.x.__class__ is np.ndarray else
+                nest.map_structure(take, self.x),
                 None if self.y is None else nest.map_structure(take, self.y),
                 None if self.sample_weight is None else take(self.sample_weight))
 

@@ -9,6 +9,8 @@ import numpy as np
 
 from ...autodiff.tape import GradientTape
 from ...framework.convert import convert_to_tensor
+from ...framework.tensor import Tensor
+from ...graph.tracing import Function, functions_run_eagerly
 from ...util import nest
 from . import data_adapter
 from .compile_utils import CompiledLoss, CompiledMetrics, flat_outputs, output_names
@@ -173,7 +175,6 @@ class Trainer:
             return step
         cache = self._step_functions
         if kind not in cache or cache[kind][0] is not step.__func__:
-            from ...graph.tracing import Function
             cache[kind] = (step.__func__, Function(step, name=f"{kind}_function"))
         return cache[kind][1]
 
@@ -287,7 +288,7 @@ class Trainer:
         callback_list.on_predict_begin()
         outputs = []
         for first, count, batch in data.grouped_batches(group):
-            result = nest.map_structure(_to_numpy, predict_function(batch))
+            result = self._predict_batch(predict_function, batch)
             outputs.append(result)
             for i, step in enumerate(range(first, first + count) if per_batch else ()):
                 rows = slice(i * data.batch_size, (i + 1) * data.batch_size) if count > 1 \
@@ -300,7 +301,23 @@ class Trainer:
             raise ValueError("Unexpected result of `predict_function` (Empty batch_outputs). "
                              "Please use `Model.compile(..., run_eagerly=True)`, or make sure "
                              "the input data holds at least one sample.")
+        if len(outputs) == 1:
+            return outputs[0]  # the arrays are the step's fresh results: nothing to copy
         return nest.map_structure(lambda *parts: np.concatenate(parts), *outputs)
+
+    def _predict_batch(self, predict_function, batch):
+        """predict_function(batch) as NumPy arrays. A batch of one array finds its trace
+        by shape and dtype alone, without the generic walk over the argument structure."""
+        x, y, sample_weight = batch
+        if x.__class__ is not np.ndarray or y is not None or sample_weight is not None or \
+                not isinstance(predict_function, Function) or functions_run_eagerly():
+            return nest.map_structure(_to_numpy, predict_function(batch))
+        traces = self._step_functions.setdefault("predict traces", {})
+        key = (predict_function, x.shape, x.dtype)
+        trace = traces.get(key)
+        if trace is None:
+            trace = traces[key] = predict_function.get_concrete_function(batch)
+        return nest.map_structure(_to_numpy, trace._call_flat([x]))
 
     # --- single batches ----------------------------------------------------------------
 
@@ -351,4 +368,4 @@ def _batch_size(x):
 
 
 def _to_numpy(value):
-    return np.asarray(convert_to_tensor(value)._value)
+    return np.asarray((value if value.__class__ is Tensor else convert_to_tensor(value))._value)
