@@ -167,12 +167,19 @@ def conv2d_backprop_input(w, dy, input_shape, strides, dilations, pads):
 
 
 def conv2d_backprop_filter(x, dy, filter_shape, strides, dilations, pads):
-    """The gradient of conv2d with respect to its filter: im2col, then one GEMM."""
+    """The gradient of conv2d with respect to its filter: im2col, then one GEMM; float32
+    and float64 batch chunk by chunk (a product per chunk, summed), so each chunk's
+    im2col matrix is read back from cache."""
     kh, kw, c, o = filter_shape
     cols = windows(pad_spatial(x, pads), (kh, kw), strides, dilations)
     _require_windows(cols, dy)
     n, oh, ow = cols.shape[:3]
-    dw = _gemm(window_rows(cols).T, dy.reshape(n * oh * ow, dy.shape[3]))
+    if x.dtype not in (np.float32, np.float64) or dy.dtype != x.dtype:
+        dw = _gemm(window_rows(cols).T, dy.reshape(n * oh * ow, dy.shape[3]))
+        return dw.reshape(kh, kw, c, o)
+    dw = np.zeros((kh * kw * c, o), x.dtype)
+    for chunk in batch_chunks(cols):
+        dw += window_rows(cols[chunk]).T @ dy[chunk].reshape(-1, o)
     return dw.reshape(kh, kw, c, o)
 
 
