@@ -89,6 +89,8 @@ def _conv_kernel(x, w, bias, activation=None, strides=(1, 1), padding="VALID",
                  dilations=(1, 1), data_format="NHWC"):
     """The backend's convolution adds the bias and applies ReLU chunk by chunk, while each
     chunk of the output is still in cache."""
+    if data_format != "NHWC":
+        raise ValueError(f"FusedConv2D takes NHWC data, not {data_format}")
     pads = nn_window.resolve_pads(padding, x.shape[1:3], w.shape[:2], strides, dilations)
     return backend.conv2d(x, w, strides, dilations, pads, bias=bias, relu=activation == "relu")
 

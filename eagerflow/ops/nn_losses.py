@@ -155,15 +155,17 @@ def _class_rows(logits, labels):
     top = rows.max(axis=1, keepdims=True) if rows.shape[1] else \
         np.full((len(rows), 1), -np.inf, rows.dtype)
     if np.isfinite(top).all():
-        shifted = rows - top
-        exp = np.exp(shifted)
-        total = exp.sum(axis=1, keepdims=True)
+        shifted, exp, total = _exponentials(rows, top)
     else:
         with np.errstate(invalid="ignore"):
-            shifted = rows - top
-            exp = np.exp(shifted)
-            total = exp.sum(axis=1, keepdims=True)
+            shifted, exp, total = _exponentials(rows, top)
     return shifted, exp, total, (np.arange(len(rows)), labels.reshape(-1))
+
+
+def _exponentials(rows, top):
+    shifted = rows - top
+    exp = np.exp(shifted)
+    return shifted, exp, exp.sum(axis=1, keepdims=True)
 
 
 def _sparse_loss(logits, labels, shifted, total, picked):

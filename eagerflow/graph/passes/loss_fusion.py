@@ -5,37 +5,33 @@ with two outputs, which computes the softmax once."""
 from ...ops.nn_losses import SparseSoftmaxCrossEntropyWithLogitsAndBackprop
 from .rewrite import rewrite
 
-_LOSS, _BACKPROP = "SparseSoftmaxCrossEntropyWithLogits", "SparseSoftmaxCrossEntropyWithLogitsGrad"
+# The merged op's outputs, in order: the loss, then the backprop.
+_OUTPUTS = ("SparseSoftmaxCrossEntropyWithLogits", "SparseSoftmaxCrossEntropyWithLogitsGrad")
 
 
 def _pairs(program):
-    """{id(node): (its position in the merged outputs, id of the pair's first node)}."""
-    first_of = {}
-    pairs = {}
+    """{id(node): (its output of the merged op, the pair's key)} for each loss and
+    backprop node that has a partner on the same inputs."""
+    found = {}  # ids of the inputs -> {node type: the first such node}
     for node in program.graph.nodes:
-        if node.type not in (_LOSS, _BACKPROP) or node.control_inputs:
-            continue
-        key = (tuple(id(t) for t in node.inputs), node.type == _LOSS)
-        partner = first_of.get((key[0], not key[1]))
-        if partner is None:
-            first_of.setdefault(key, node)
-        elif id(partner) not in pairs:
-            pairs[id(partner)] = (0 if partner.type == _LOSS else 1, id(partner))
-            pairs[id(node)] = (0 if node.type == _LOSS else 1, id(partner))
-    return pairs
+        if node.type in _OUTPUTS and not node.control_inputs:
+            found.setdefault(tuple(id(t) for t in node.inputs), {}).setdefault(node.type, node)
+    return {id(node): (_OUTPUTS.index(kind), key)
+            for key, nodes in found.items() if len(nodes) == 2
+            for kind, node in nodes.items()}
 
 
 def fuse_losses(program):
     pairs = _pairs(program)
-    merged = {}  # id(first node of a pair) -> the merged op's outputs
+    merged = {}  # a pair's key -> the merged op's outputs
 
     def visit(node, inputs, graph):
         if id(node) not in pairs:
             return None
-        position, first = pairs[id(node)]
-        if first not in merged:
+        output, key = pairs[id(node)]
+        if key not in merged:
             with graph.as_default():
-                merged[first] = SparseSoftmaxCrossEntropyWithLogitsAndBackprop(*inputs)
-        return [merged[first][position]]
+                merged[key] = SparseSoftmaxCrossEntropyWithLogitsAndBackprop(*inputs)
+        return [merged[key][output]]
 
     return rewrite(program, visit)
