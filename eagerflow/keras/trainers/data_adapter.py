@@ -50,6 +50,13 @@ def _arrays(structure):
     return nest.map_structure(_as_array, structure)
 
 
+def _rows(structure, index):
+    """The rows `index` of every array in `structure`."""
+    if structure.__class__ is np.ndarray:
+        return structure[index]
+    return nest.map_structure(lambda a: a[index], structure)
+
+
 def num_samples(x, y=None, sample_weight=None):
     """The common length of every array in x, y and sample_weight, or an error naming them."""
     lengths = {}
@@ -87,11 +94,8 @@ class ArrayData:
             yield first, count, self._take(index)
 
     def _take(self, index):
-        take = lambda a: a[index]  # noqa: E731
-        return (self.x[index] if self.x.__class__ is np.ndarray else
-                nest.map_structure(take, self.x),
-                None if self.y is None else nest.map_structure(take, self.y),
-                None if self.sample_weight is None else take(self.sample_weight))
+        return (_rows(self.x, index), None if self.y is None else _rows(self.y, index),
+                None if self.sample_weight is None else self.sample_weight[index])
 
     def batches(self):
         order = None

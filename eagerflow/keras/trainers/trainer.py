@@ -36,6 +36,7 @@ class Trainer:
         self._output_names = None
         self._compile_config = None
         self._step_functions = {}
+        self._array_traces = {}  # (step function, batch signature) -> its trace
         self._in_fit = False
         self._trained_variables = None  # found on fit's first step, kept until it ends
 
@@ -58,6 +59,7 @@ class Trainer:
         self._output_names = None
         self.run_eagerly = run_eagerly
         self._step_functions = {}  # traced steps belong to this compile's losses and metrics
+        self._array_traces = {}
         self.steps_per_execution = steps_per_execution
         self.compiled = True
         self.stop_training = False
@@ -224,9 +226,10 @@ class Trainer:
             for step, batch in enumerate(data.batches()):
                 if per_batch:
                     callback_list.on_train_batch_begin(step)
-                    callback_list.on_train_batch_end(step, _pythonify(train_function(batch)))
+                    callback_list.on_train_batch_end(
+                        step, _pythonify(self._run_step(train_function, batch)))
                 else:  # nobody listens: no per-step logs to make
-                    train_function(batch)
+                    self._run_step(train_function, batch)
                 if self.stop_training:
                     break
             epoch_logs = _pythonify(self.get_metrics_result())
@@ -258,9 +261,10 @@ class Trainer:
         for step, batch in enumerate(data.batches()):
             if per_batch:
                 callback_list.on_test_batch_begin(step)
-                callback_list.on_test_batch_end(step, _pythonify(test_function(batch)))
+                callback_list.on_test_batch_end(
+                    step, _pythonify(self._run_step(test_function, batch)))
             else:
-                test_function(batch)
+                self._run_step(test_function, batch)
         logs = _pythonify(self.get_metrics_result())
         callback_list.on_test_end(logs)
         if return_dict:
@@ -288,7 +292,7 @@ class Trainer:
         callback_list.on_predict_begin()
         outputs = []
         for first, count, batch in data.grouped_batches(group):
-            result = self._predict_batch(predict_function, batch)
+            result = nest.map_structure(_to_numpy, self._run_step(predict_function, batch))
             outputs.append(result)
             for i, step in enumerate(range(first, first + count) if per_batch else ()):
                 rows = slice(i * data.batch_size, (i + 1) * data.batch_size) if count > 1 \
@@ -305,19 +309,18 @@ class Trainer:
             return outputs[0]  # the arrays are the step's fresh results: nothing to copy
         return nest.map_structure(lambda *parts: np.concatenate(parts), *outputs)
 
-    def _predict_batch(self, predict_function, batch):
-        """predict_function(batch) as NumPy arrays. A batch of one array finds its trace
-        by shape and dtype alone, without the generic walk over the argument structure."""
-        x, y, sample_weight = batch
-        if x.__class__ is not np.ndarray or y is not None or sample_weight is not None or \
-                not isinstance(predict_function, Function) or functions_run_eagerly():
-            return nest.map_structure(_to_numpy, predict_function(batch))
-        traces = self._step_functions.setdefault("predict traces", {})
-        key = (predict_function, x.shape, x.dtype)
-        trace = traces.get(key)
+    def _run_step(self, function, batch):
+        """function(batch). A batch of in-memory arrays (x, y, sample_weight, each an array
+        or None) finds its trace by the arrays' shapes and dtypes alone, without the
+        generic walk over the argument structure."""
+        if not isinstance(function, Function) or functions_run_eagerly() or \
+                any(a is not None and a.__class__ is not np.ndarray for a in batch):
+            return function(batch)
+        key = (function,) + tuple(a if a is None else (a.shape, a.dtype) for a in batch)
+        trace = self._array_traces.get(key)
         if trace is None:
-            trace = traces[key] = predict_function.get_concrete_function(batch)
-        return nest.map_structure(_to_numpy, trace._call_flat([x]))
+            trace = self._array_traces[key] = function.get_concrete_function(batch)
+        return trace._call_flat([a for a in batch if a is not None])
 
     # --- single batches ----------------------------------------------------------------
 
