@@ -281,8 +281,9 @@ class Trainer:
         from ..callbacks import CallbackList
         data = data_adapter.make(x, None, None, batch_size, False, steps)
         verbose = 1 if verbose == "auto" else verbose
-        callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self,
-                                     verbose=verbose, epochs=1, steps=data.steps)
+        callback_list = _NO_CALLBACKS if callbacks is None and verbose == 0 else CallbackList(
+            callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
+            steps=data.steps)
         group = 1
         if isinstance(data, data_adapter.ArrayData) and \
                 type(self).predict_step is Trainer.predict_step:
@@ -310,16 +311,20 @@ class Trainer:
         return nest.map_structure(lambda *parts: np.concatenate(parts), *outputs)
 
     def _run_step(self, function, batch):
-        """function(batch). A batch of in-memory arrays (x, y, sample_weight, each an array
-        or None) finds its trace by the arrays' shapes and dtypes alone, without the
-        generic walk over the argument structure."""
-        if not isinstance(function, Function) or functions_run_eagerly() or \
-                any(a is not None and a.__class__ is not np.ndarray for a in batch):
+        """function(batch). A batch of in-memory arrays (x, y, sample_weight; y and the
+        weights may be None) finds its trace by the arrays' shapes and dtypes alone,
+        without the generic walk over the argument structure."""
+        x, y, sample_weight = batch
+        signature = (_array_signature(x), _array_signature(y), _array_signature(sample_weight))
+        if not signature[0] or False in signature[1:] or \
+                not isinstance(function, Function) or functions_run_eagerly():
             return function(batch)
-        key = (function,) + tuple(a if a is None else (a.shape, a.dtype) for a in batch)
+        key = (function,) + signature
         trace = self._array_traces.get(key)
         if trace is None:
             trace = self._array_traces[key] = function.get_concrete_function(batch)
+        if y is None and sample_weight is None:
+            return trace._call_flat([x])
         return trace._call_flat([a for a in batch if a is not None])
 
     # --- single batches ----------------------------------------------------------------
@@ -368,6 +373,30 @@ def _batch_size(x):
     """Samples in a batch (losses average over samples, not batches, as in Keras)."""
     first = nest.flatten(x)[0]
     return int(first.shape[0]) if getattr(first, "shape", ()) else 1
+
+
+def _array_signature(value):
+    """(shape, dtype) of a NumPy array, None for None, False for anything else."""
+    if value is None:
+        return None
+    return (value.shape, value.dtype) if value.__class__ is np.ndarray else False
+
+
+class _NoCallbacks:
+    """What predict drives when it has no callbacks and no progress bar: nothing."""
+
+    @staticmethod
+    def listens(*hooks):
+        return False
+
+    def on_predict_begin(self, logs=None):
+        pass
+
+    def on_predict_end(self, logs=None):
+        pass
+
+
+_NO_CALLBACKS = _NoCallbacks()
 
 
 def _to_numpy(value):
