@@ -80,7 +80,7 @@ def _attr_value(value):
     if isinstance(value, dtypes.DType):
         return AttrValue(type=protos.data_type(value.name))
     if isinstance(value, Variable):
-        return AttrValue(s=getattr(value, "path", value.name).encode())
+        return AttrValue(s=_variable_name(value).encode())
     if isinstance(value, Tensor):
         return AttrValue(tensor=_tensor(np.asarray(value._value)))
     if isinstance(value, (list, tuple)):
@@ -88,7 +88,14 @@ def _attr_value(value):
             return AttrValue(list=AttrValue.ListValue(i=[int(v) for v in value]))
         if all(isinstance(v, (float, np.floating)) for v in value):
             return AttrValue(list=AttrValue.ListValue(f=[float(v) for v in value]))
+        if all(isinstance(v, Variable) for v in value):  # a fused update's variables
+            return AttrValue(list=AttrValue.ListValue(
+                s=[_variable_name(v).encode() for v in value]))
     return AttrValue(s=repr(value).encode())
+
+
+def _variable_name(variable):
+    return getattr(variable, "path", variable.name)
 
 
 def _tensor(array):

@@ -95,6 +95,18 @@ def test_the_compiled_train_graph_and_the_model_config_are_written(tmp_path):
     assert {"dense", "dense_1"} <= {n.name.split("/")[-1] for n in conceptual.node}
 
 
+def test_a_fused_adam_update_names_its_variables_in_the_graph(tmp_path):
+    model = classifier()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(X, Y, batch_size=16, epochs=1, verbose=0,
+              callbacks=[keras.callbacks.TensorBoard(tmp_path)])
+    updates = [n for n in accumulator(tmp_path / "train").Graph().node
+               if n.op == "ResourceApplyAdam"]
+    assert len(updates) == 4
+    assert [b"dense/kernel", b"adam/dense_kernel_momentum", b"adam/dense_kernel_velocity"] in \
+        [list(n.attr["variables"].list.s) for n in updates]
+
+
 def test_an_eager_model_has_no_graph_to_write(tmp_path):
     classifier(run_eagerly=True).fit(X, Y, batch_size=16, epochs=1, verbose=0,
                                      callbacks=[keras.callbacks.TensorBoard(tmp_path)])
