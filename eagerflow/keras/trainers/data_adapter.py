@@ -59,6 +59,8 @@ def _rows(structure, index):
 
 def num_samples(x, y=None, sample_weight=None):
     """The common length of every array in x, y and sample_weight, or an error naming them."""
+    if y is None and sample_weight is None and x.__class__ is np.ndarray and x.ndim:
+        return len(x)
     lengths = {}
     for label, structure in (("x", x), ("y", y), ("sample_weight", sample_weight)):
         if structure is None:
@@ -176,7 +178,7 @@ def is_reiterable(x):
 
 def make(x, y=None, sample_weight=None, batch_size=None, shuffle=False, steps=None):
     """ArrayData, IterableData or GeneratorData for fit/evaluate/predict arguments."""
-    if hasattr(x, "__next__") or is_reiterable(x):
+    if x.__class__ is not np.ndarray and (hasattr(x, "__next__") or is_reiterable(x)):
         if y is not None or sample_weight is not None:
             raise ValueError("`y` and `sample_weight` must not be given when `x` is a "
                              "dataset or generator: it yields them itself.")

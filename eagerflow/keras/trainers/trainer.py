@@ -278,12 +278,9 @@ class Trainer:
         In-memory data runs several batches per call (the outputs do not depend on how
         the data is batched at inference), while callbacks and the progress bar still
         see every batch of `batch_size`."""
-        from ..callbacks import CallbackList
         data = data_adapter.make(x, None, None, batch_size, False, steps)
         verbose = 1 if verbose == "auto" else verbose
-        callback_list = _NO_CALLBACKS if callbacks is None and verbose == 0 else CallbackList(
-            callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
-            steps=data.steps)
+        callback_list = self._predict_callbacks(callbacks, verbose, data.steps)
         group = 1
         if isinstance(data, data_adapter.ArrayData) and \
                 type(self).predict_step is Trainer.predict_step:
@@ -293,7 +290,7 @@ class Trainer:
         callback_list.on_predict_begin()
         outputs = []
         for first, count, batch in data.grouped_batches(group):
-            result = nest.map_structure(_to_numpy, self._run_step(predict_function, batch))
+            result = _numpy_outputs(self._run_step(predict_function, batch))
             outputs.append(result)
             for i, step in enumerate(range(first, first + count) if per_batch else ()):
                 rows = slice(i * data.batch_size, (i + 1) * data.batch_size) if count > 1 \
@@ -309,6 +306,13 @@ class Trainer:
         if len(outputs) == 1:
             return outputs[0]  # the arrays are the step's fresh results: nothing to copy
         return nest.map_structure(lambda *parts: np.concatenate(parts), *outputs)
+
+    def _predict_callbacks(self, callbacks, verbose, steps):
+        if callbacks is None and verbose == 0:
+            return _NO_CALLBACKS
+        from ..callbacks import CallbackList
+        return CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
+                            epochs=1, steps=steps)
 
     def _run_step(self, function, batch):
         """function(batch). A batch of in-memory arrays (x, y, sample_weight; y and the
@@ -345,7 +349,7 @@ class Trainer:
                                   return_dict)
 
     def predict_on_batch(self, x):
-        return nest.map_structure(_to_numpy, self.predict_step((x, None, None)))
+        return _numpy_outputs(self.predict_step((x, None, None)))
 
     def _batch_result(self, logs, return_dict):
         if return_dict:
@@ -397,6 +401,13 @@ class _NoCallbacks:
 
 
 _NO_CALLBACKS = _NoCallbacks()
+
+
+def _numpy_outputs(outputs):
+    """A step's outputs as NumPy arrays, in their structure."""
+    if outputs.__class__ is Tensor:
+        return _to_numpy(outputs)
+    return nest.map_structure(_to_numpy, outputs)
 
 
 def _to_numpy(value):
