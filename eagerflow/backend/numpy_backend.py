@@ -130,24 +130,24 @@ def _require_windows(cols, dy):
 
 def conv2d(x, w, strides, dilations, pads, bias=None, relu=False):
     """out[n, y, x, o] = sum over (i, j, c) of window[n, y, x, i, j, c] * w[i, j, c, o],
-    plus `bias` and then ReLU when given. float32 and float64 go batch chunk by chunk:
-    each chunk's im2col matrix, product, bias and ReLU stay in cache."""
+    plus `bias` and then ReLU when given; batch chunk by chunk, so each chunk's im2col
+    matrix, product, bias and ReLU stay in cache."""
     kh, kw, c, o = w.shape
     cols = windows(pad_spatial(x, pads), (kh, kw), strides, dilations)
     n, oh, ow = cols.shape[:3]
     matrix = w.reshape(kh * kw * c, o)
-    if x.dtype not in (np.float32, np.float64) or w.dtype != x.dtype:
-        out = _gemm(window_rows(cols), matrix).reshape(n, oh, ow, o)
-        if bias is not None:
-            out += bias
-        return np.maximum(out, 0, out=out) if relu else out
+    direct = x.dtype in (np.float32, np.float64) and w.dtype == x.dtype
     # The bias repeated over one image: adding it image by image runs long contiguous
     # rows, where adding the vector itself loops over o channels at a time (4x slower).
     image_bias = None if bias is None else np.tile(bias, oh * ow)
     out = np.empty((n, oh, ow, o), x.dtype)
     for chunk in batch_chunks(cols):
         part = out[chunk]
-        np.matmul(window_rows(cols[chunk]), matrix, out=part.reshape(-1, o))
+        rows = window_rows(cols[chunk])
+        if direct:
+            np.matmul(rows, matrix, out=part.reshape(-1, o))
+        else:
+            part.reshape(-1, o)[...] = _gemm(rows, matrix)
         if image_bias is not None:
             part.reshape(len(part), -1).__iadd__(image_bias)
         if relu:

@@ -308,7 +308,7 @@ def tanh(x, name=None):
 
 # --- softmax, log_softmax --------------------------------------------------------------
 
-def _row_max(logits, axis):
+def row_max(logits, axis):
     """The max along `axis`, kept as a size-1 axis (an empty axis has max -inf)."""
     if logits.ndim == 0:
         raise ValueError("softmax needs an axis; got a scalar")
@@ -317,16 +317,21 @@ def _row_max(logits, axis):
     return np.max(logits, axis=axis, keepdims=True, initial=-np.inf)
 
 
+def quiet_unless_infinite(top, compute, *args):
+    """compute(*args), warning-free: only a row whose max `top` is ±inf or NaN (which
+    gives NaN, as in TF) needs NumPy's warnings silenced, and checking for one costs a
+    third of entering np.errstate."""
+    if np.isfinite(top).all():
+        return compute(*args)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return compute(*args)
+
+
 def _ieee_quiet(compute):
-    """compute(logits, max, axis), warning-free: only a row whose max is ±inf or NaN
-    (which gives NaN, as in TF) needs NumPy's warnings silenced, and checking for one
-    costs a third of entering np.errstate."""
+    """A (logits, axis) kernel of compute(logits, row max, axis), warning-free."""
     def kernel(logits, axis):
-        top = _row_max(logits, axis)
-        if np.isfinite(top).all():
-            return compute(logits, top, axis)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return compute(logits, top, axis)
+        top = row_max(logits, axis)
+        return quiet_unless_infinite(top, compute, logits, top, axis)
     return kernel
 
 

@@ -18,7 +18,8 @@ from ..framework.tensor import Tensor
 from . import array_shape, math_binary, math_unary, reductions
 from . import sample_inputs as si
 from . import shape_rules as rules
-from .nn_activations import along_rows, log_softmax, log_softmax_row, softmax
+from .nn_activations import (along_rows, log_softmax, log_softmax_row,
+                             quiet_unless_infinite, row_max, softmax)
 from .registry import Sample, defop
 
 _LABEL_DTYPES = (dtypes.int32, dtypes.int64)
@@ -152,13 +153,8 @@ def _class_rows(logits, labels):
     rows = logits.reshape(-1, logits.shape[-1])
     if rows.dtype == np.float16:
         rows = rows.astype(np.float32)
-    top = rows.max(axis=1, keepdims=True) if rows.shape[1] else \
-        np.full((len(rows), 1), -np.inf, rows.dtype)
-    if np.isfinite(top).all():
-        shifted, exp, total = _exponentials(rows, top)
-    else:
-        with np.errstate(invalid="ignore"):
-            shifted, exp, total = _exponentials(rows, top)
+    top = row_max(rows, 1)
+    shifted, exp, total = quiet_unless_infinite(top, _exponentials, rows, top)
     return shifted, exp, total, (np.arange(len(rows)), labels.reshape(-1))
 
 
